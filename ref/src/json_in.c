@@ -1,0 +1,545 @@
+/*
+ * json_in.c: the project's only user of json-c (see mxm/json.h).
+ *
+ * It owns strict parsing (syntax, UTF-8, depth, whole-input, NUL bytes) and
+ * the thin accessors over json-c values. It knows nothing about Matrix: typed
+ * events are built from these values in event.c.
+ *
+ * A struct mxm_json * is a json_object * under another name, so no copy is
+ * made between json-c and the rest of the library.
+ */
+#include "mxm/json.h"
+
+#include <json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JO(j) ((struct json_object *)(j))
+#define CJO(j) ((const struct json_object *)(j))
+#define MJ(o) ((struct mxm_json *)(o))
+
+/* json-c represents JSON null as a NULL json_object pointer. We need a
+ * non-NULL handle so that "present but null" differs from "missing" (NULL),
+ * so JSON null is this marker, which is never passed to json-c: every
+ * function checks for it first, and the setters translate it back to NULL. */
+static const char null_marker_storage;
+#define NULLM ((struct mxm_json *)(uintptr_t)&null_marker_storage)
+static int is_null_marker(const struct mxm_json *j) { return j == NULLM; }
+
+const char *mxm_json_type_name(enum mxm_json_type type)
+{
+  switch(type) {
+  case MXM_JSON_NULL:
+    return "null";
+  case MXM_JSON_BOOL:
+    return "boolean";
+  case MXM_JSON_INT:
+    return "integer";
+  case MXM_JSON_BIGINT:
+    return "big integer";
+  case MXM_JSON_DOUBLE:
+    return "number";
+  case MXM_JSON_STRING:
+    return "string";
+  case MXM_JSON_ARRAY:
+    return "array";
+  case MXM_JSON_OBJECT:
+    return "object";
+  }
+  return "unknown";
+}
+
+void mxm_json_deterministic(void)
+{
+  /* json-c otherwise seeds its string hash randomly per process, which makes
+   * fuzzers unstable and replays differ (see shared toolchain notes). */
+  (void)json_global_set_string_hash(JSON_C_STR_HASH_PERLLIKE);
+}
+
+/* Scan an RFC 8259 number starting at p[i]:
+ *   -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+ * and return the offset just past it, or 0 if it is not one. json-c accepts
+ * "1." and NaN, so the grammar is checked here. */
+static size_t scan_number(const unsigned char *p, size_t len, size_t i)
+{
+#define DIGIT(k) ((k) < len && p[k] >= '0' && p[k] <= '9')
+  if(i < len && p[i] == '-')
+    i++;
+  if(i < len && p[i] == '0')
+    i++;
+  else if(DIGIT(i)) {
+    while(DIGIT(i))
+      i++;
+  }
+  else
+    return 0;
+  if(i < len && p[i] == '.') {
+    i++;
+    if(!DIGIT(i))
+      return 0;
+    while(DIGIT(i))
+      i++;
+  }
+  if(i < len && (p[i] == 'e' || p[i] == 'E')) {
+    i++;
+    if(i < len && (p[i] == '+' || p[i] == '-'))
+      i++;
+    if(!DIGIT(i))
+      return 0;
+    while(DIGIT(i))
+      i++;
+  }
+  /* A leading zero followed by more digits ("01") stops after "0" above;
+   * the next character must then be a delimiter, which json-c checks. */
+  if(DIGIT(i))
+    return 0;
+  return i;
+#undef DIGIT
+}
+
+static int is_literal(const unsigned char *p, size_t n)
+{
+  return (n == 4 && memcmp(p, "true", 4) == 0) || (n == 5 && memcmp(p, "false", 5) == 0) ||
+         (n == 4 && memcmp(p, "null", 4) == 0);
+}
+
+/*
+ * A byte-level check run before json-c, because json-c 0.16 in strict mode
+ * still accepts single-quoted strings, raw control characters inside strings
+ * overlong or surrogate UTF-8 sequences, NaN, Infinity and "1.". This enforces RFC 8259 for those
+ * points: UTF-8 must be well-formed (RFC 3629: no overlongs, no surrogates,
+ * nothing above U+10FFFF), strings use double quotes only, and U+0000-U+001F
+ * appear in strings only as escapes, numbers follow the grammar, and the only
+ * bare words are true, false and null. Returns 0 and sets *bad to the offending
+ * offset and *why to a static reason on failure.
+ */
+static int prescan(const unsigned char *p, size_t len, size_t *bad, const char **why)
+{
+  size_t i = 0;
+  int in_string = 0;
+  while(i < len) {
+    unsigned char c = p[i];
+    if(c < 0x80) {
+      if(in_string) {
+        if(c == '"')
+          in_string = 0;
+        else if(c == '\\') {
+          i++; /* the escaped byte is checked by json-c; skip it */
+          if(i < len && p[i] >= 0x80)
+            continue; /* let the UTF-8 check see a non-ASCII byte */
+        }
+        else if(c < 0x20) {
+          *bad = i;
+          *why = "raw control character inside a string (must be escaped)";
+          return 0;
+        }
+      }
+      else if(c == '"')
+        in_string = 1;
+      else if(c == '-' || (c >= '0' && c <= '9')) {
+        size_t end = scan_number(p, len, i);
+        if(end == 0) {
+          *bad = i;
+          *why = "number does not follow the JSON grammar";
+          return 0;
+        }
+        i = end;
+        continue;
+      }
+      else if((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        size_t end = i;
+        while(end < len && ((p[end] >= 'a' && p[end] <= 'z') || (p[end] >= 'A' && p[end] <= 'Z')))
+          end++;
+        if(!is_literal(p + i, end - i)) {
+          *bad = i;
+          *why = "unknown literal (only true, false and null are JSON)";
+          return 0;
+        }
+        i = end;
+        continue;
+      }
+      else if(!(c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':' ||
+                c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+        *bad = i;
+        *why = c == '\'' ? "single quote outside a string (JSON strings use double quotes)"
+                         : "character not allowed outside a string";
+        return 0;
+      }
+      i++;
+      continue;
+    }
+    /* Multi-byte UTF-8 sequence: lead byte, then continuation bytes. */
+    {
+      size_t need;
+      uint32_t cp, min;
+      size_t k;
+      if(c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+        cp = c & 0x1F;
+        min = 0x80;
+      }
+      else if(c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        cp = c & 0x0F;
+        min = 0x800;
+      }
+      else if(c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        cp = c & 0x07;
+        min = 0x10000;
+      }
+      else {
+        *bad = i;
+        *why = "invalid UTF-8 lead byte";
+        return 0;
+      }
+      if(len - i - 1 < need) {
+        *bad = i;
+        *why = "truncated UTF-8 sequence";
+        return 0;
+      }
+      for(k = 1; k <= need; k++) {
+        if((p[i + k] & 0xC0) != 0x80) {
+          *bad = i + k;
+          *why = "invalid UTF-8 continuation byte";
+          return 0;
+        }
+        cp = (cp << 6) | (p[i + k] & 0x3F);
+      }
+      if(cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *bad = i;
+        *why = cp < min ? "overlong UTF-8 sequence" : "UTF-8 encodes a surrogate or a code point above U+10FFFF";
+        return 0;
+      }
+      if(!in_string) {
+        *bad = i;
+        *why = "non-ASCII character outside a string";
+        return 0;
+      }
+      i += need + 1;
+    }
+  }
+  return 1;
+}
+
+static int is_json_ws(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **out,
+                               struct mxm_error *err)
+{
+  struct json_tokener *tok = NULL;
+  struct json_object *obj = NULL;
+  enum json_tokener_error jerr;
+  const char *nul;
+  size_t end;
+  enum mxm_status st = MXM_OK;
+
+  if(!out)
+    return mxm_error_set(err, MXM_E_USAGE, "", "no output pointer");
+  *out = NULL;
+  if(!buf && len)
+    return mxm_error_set(err, MXM_E_USAGE, "", "NULL buffer with non-zero length");
+  if(len == 0)
+    return mxm_error_set(err, MXM_E_MALFORMED, "", "empty input: expected a JSON value");
+  if(len > (size_t)INT32_MAX)
+    return mxm_error_set(err, MXM_E_TOO_BIG, "", "input of %zu bytes is too large to parse", len);
+  /* A raw NUL byte is never valid JSON (control characters must be escaped
+   * inside strings), and json-c would treat it as end of input. */
+  nul = memchr(buf, '\0', len);
+  if(nul)
+    return mxm_error_set(err, MXM_E_MALFORMED, "", "NUL byte at offset %zu", (size_t)(nul - buf));
+
+  {
+    size_t bad = 0;
+    const char *why = NULL;
+    if(!prescan((const unsigned char *)buf, len, &bad, &why))
+      return mxm_error_set(err, MXM_E_MALFORMED, "", "%s at byte offset %zu", why, bad);
+  }
+
+  tok = json_tokener_new_ex(MXM_JSON_MAX_DEPTH);
+  if(!tok)
+    return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory creating the JSON tokenizer");
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+
+  obj = json_tokener_parse_ex(tok, buf, (int)len);
+  jerr = json_tokener_get_error(tok);
+  end = json_tokener_get_parse_end(tok);
+  if(jerr == json_tokener_continue) {
+    /* A top-level number or literal ends only at a delimiter, which json-c
+     * waits for. Feed one space: it completes such a value and cannot
+     * complete anything that is really truncated. */
+    obj = json_tokener_parse_ex(tok, " ", 1);
+    jerr = json_tokener_get_error(tok);
+    end = len;
+  }
+  if(jerr == json_tokener_continue) {
+    st = mxm_error_set(err, MXM_E_MALFORMED, "", "unexpected end of input after %zu bytes", len);
+    goto fail;
+  }
+  if(jerr != json_tokener_success) {
+    enum mxm_status code = MXM_E_MALFORMED;
+    if(jerr == json_tokener_error_depth)
+      code = MXM_E_TOO_BIG;
+    st = mxm_error_set(err, code, "", "%s at byte offset %zu",
+                       json_tokener_error_desc(jerr), end);
+    goto fail;
+  }
+  /* The value must be the whole input: only whitespace may follow it. */
+  while(end < len && is_json_ws(buf[end]))
+    end++;
+  if(end != len) {
+    st = mxm_error_set(err, MXM_E_MALFORMED, "", "unexpected data after the JSON value at byte offset %zu", end);
+    goto fail;
+  }
+  json_tokener_free(tok);
+  *out = obj ? MJ(obj) : NULLM; /* a top-level JSON null */
+  return MXM_OK;
+
+fail:
+  json_object_put(obj);
+  json_tokener_free(tok);
+  return st;
+}
+
+void mxm_json_free(struct mxm_json **jp)
+{
+  if(jp && *jp) {
+    if(!is_null_marker(*jp))
+      json_object_put(JO(*jp));
+    *jp = NULL;
+  }
+}
+
+struct mxm_json *mxm_json_ref(const struct mxm_json *j)
+{
+  /* json-c reference counts are part of the object; adding an owner is a
+   * logical, not a semantic, mutation of a borrowed value. */
+  if(!j || is_null_marker(j))
+    return (struct mxm_json *)(uintptr_t)j;
+  return MJ(json_object_get(JO((uintptr_t)j)));
+}
+
+enum mxm_json_type mxm_json_type(const struct mxm_json *j)
+{
+  if(!j || is_null_marker(j))
+    return MXM_JSON_NULL;
+  switch(json_object_get_type(CJO(j))) {
+  case json_type_null:
+    return MXM_JSON_NULL;
+  case json_type_boolean:
+    return MXM_JSON_BOOL;
+  case json_type_double:
+    return MXM_JSON_DOUBLE;
+  case json_type_int:
+    /* json-c stores integers above INT64_MAX as uint64; below INT64_MIN it
+     * saturates (see mxm_json_parse tests). Report both as big. */
+    if(json_object_get_uint64(CJO(j)) > (uint64_t)INT64_MAX)
+      return MXM_JSON_BIGINT;
+    {
+      int64_t v = json_object_get_int64(CJO(j));
+      if(v == INT64_MIN || v == INT64_MAX) {
+        /* Saturated or exactly at the edge: both are outside every
+         * range Matrix accepts (|v| <= 2^53-1), so calling them big is
+         * safe and keeps the saturation from passing as a real value. */
+        return MXM_JSON_BIGINT;
+      }
+    }
+    return MXM_JSON_INT;
+  case json_type_string:
+    return MXM_JSON_STRING;
+  case json_type_array:
+    return MXM_JSON_ARRAY;
+  case json_type_object:
+    return MXM_JSON_OBJECT;
+  }
+  return MXM_JSON_NULL;
+}
+
+const struct mxm_json *mxm_json_get(const struct mxm_json *j, const char *key)
+{
+  struct json_object *v = NULL;
+  if(!key || mxm_json_type(j) != MXM_JSON_OBJECT)
+    return NULL;
+  if(!json_object_object_get_ex(CJO(j), key, &v))
+    return NULL;
+  return v ? MJ(v) : NULLM;
+}
+
+const char *mxm_json_string_len(const struct mxm_json *j, size_t *len)
+{
+  if(mxm_json_type(j) != MXM_JSON_STRING)
+    return NULL;
+  if(len)
+    *len = (size_t)json_object_get_string_len(CJO(j));
+  return json_object_get_string(JO((uintptr_t)j));
+}
+
+const char *mxm_json_string(const struct mxm_json *j)
+{
+  return mxm_json_string_len(j, NULL);
+}
+
+int mxm_json_int(const struct mxm_json *j, int64_t *out)
+{
+  if(mxm_json_type(j) != MXM_JSON_INT)
+    return 0;
+  *out = json_object_get_int64(CJO(j));
+  return 1;
+}
+
+int mxm_json_number(const struct mxm_json *j, double *out)
+{
+  enum mxm_json_type t = mxm_json_type(j);
+  if(t != MXM_JSON_INT && t != MXM_JSON_DOUBLE)
+    return 0;
+  *out = json_object_get_double(CJO(j));
+  return 1;
+}
+
+int mxm_json_bool(const struct mxm_json *j, int *out)
+{
+  if(mxm_json_type(j) != MXM_JSON_BOOL)
+    return 0;
+  *out = json_object_get_boolean(CJO(j)) ? 1 : 0;
+  return 1;
+}
+
+size_t mxm_json_array_len(const struct mxm_json *j)
+{
+  if(mxm_json_type(j) != MXM_JSON_ARRAY)
+    return 0;
+  return json_object_array_length(CJO(j));
+}
+
+const struct mxm_json *mxm_json_array_get(const struct mxm_json *j, size_t i)
+{
+  struct json_object *v;
+  if(i >= mxm_json_array_len(j))
+    return NULL;
+  v = json_object_array_get_idx(CJO(j), i);
+  return v ? MJ(v) : NULLM;
+}
+
+size_t mxm_json_object_len(const struct mxm_json *j)
+{
+  if(mxm_json_type(j) != MXM_JSON_OBJECT)
+    return 0;
+  return (size_t)json_object_object_length(CJO(j));
+}
+
+int mxm_json_object_foreach(const struct mxm_json *j, mxm_json_member_fn fn, void *ctx)
+{
+  struct lh_entry *e;
+  if(mxm_json_type(j) != MXM_JSON_OBJECT)
+    return 0;
+  for(e = json_object_get_object(CJO(j))->head; e; e = e->next) {
+    const char *key = (const char *)lh_entry_k(e);
+    struct json_object *v = (struct json_object *)lh_entry_v(e);
+    const struct mxm_json *val = v ? MJ(v) : NULLM;
+    int rc = fn(key, strlen(key), val, ctx);
+    if(rc)
+      return rc;
+  }
+  return 0;
+}
+
+/* --- building --- */
+struct mxm_json *mxm_json_new_object(void) { return MJ(json_object_new_object()); }
+struct mxm_json *mxm_json_new_array(void) { return MJ(json_object_new_array()); }
+struct mxm_json *mxm_json_new_string(const char *s) { return s ? MJ(json_object_new_string(s)) : NULL; }
+struct mxm_json *mxm_json_new_string_len(const char *s, size_t len)
+{
+  if(!s || len > (size_t)INT32_MAX)
+    return NULL;
+  return MJ(json_object_new_string_len(s, (int)len));
+}
+struct mxm_json *mxm_json_new_int(int64_t v) { return MJ(json_object_new_int64(v)); }
+struct mxm_json *mxm_json_new_double(double v) { return MJ(json_object_new_double(v)); }
+struct mxm_json *mxm_json_new_bool(int v) { return MJ(json_object_new_boolean(v ? 1 : 0)); }
+
+struct mxm_json *mxm_json_new_null(void) { return NULLM; }
+
+static struct json_object *to_jo(struct mxm_json *val)
+{
+  return (!val || is_null_marker(val)) ? NULL : JO(val);
+}
+
+enum mxm_status mxm_json_object_set(struct mxm_json *obj, const char *key, struct mxm_json *val)
+{
+  struct json_object *v = to_jo(val);
+  if(!obj || !key || mxm_json_type(obj) != MXM_JSON_OBJECT) {
+    json_object_put(v);
+    return MXM_E_USAGE;
+  }
+  if(!val)
+    return MXM_E_NOMEM; /* the value failed to allocate */
+  if(json_object_object_add(JO(obj), key, v) != 0) {
+    json_object_put(v);
+    return MXM_E_NOMEM;
+  }
+  return MXM_OK;
+}
+
+void mxm_json_object_del(struct mxm_json *obj, const char *key)
+{
+  if(obj && key && mxm_json_type(obj) == MXM_JSON_OBJECT)
+    json_object_object_del(JO(obj), key);
+}
+
+enum mxm_status mxm_json_array_add(struct mxm_json *arr, struct mxm_json *val)
+{
+  struct json_object *v = to_jo(val);
+  if(!arr || mxm_json_type(arr) != MXM_JSON_ARRAY) {
+    json_object_put(v);
+    return MXM_E_USAGE;
+  }
+  if(!val)
+    return MXM_E_NOMEM;
+  if(json_object_array_add(JO(arr), v) != 0) {
+    json_object_put(v);
+    return MXM_E_NOMEM;
+  }
+  return MXM_OK;
+}
+
+struct mxm_json *mxm_json_get_mut(struct mxm_json *j, const char *key)
+{
+  return (struct mxm_json *)(uintptr_t)mxm_json_get(j, key);
+}
+
+struct mxm_json *mxm_json_array_get_mut(struct mxm_json *j, size_t i)
+{
+  return (struct mxm_json *)(uintptr_t)mxm_json_array_get(j, i);
+}
+
+struct mxm_json *mxm_json_copy(const struct mxm_json *j)
+{
+  struct json_object *dst = NULL;
+  if(!j || is_null_marker(j))
+    return mxm_json_new_null();
+  if(json_object_deep_copy(JO((uintptr_t)j), &dst, NULL) != 0)
+    return NULL;
+  return MJ(dst);
+}
+
+char *mxm_json_to_string(const struct mxm_json *j, size_t *len_out)
+{
+  size_t n = 0;
+  const char *s;
+  char *copy;
+  struct json_object *o = (j && !is_null_marker(j)) ? JO((uintptr_t)j) : NULL;
+  s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+  if(!s)
+    return NULL;
+  copy = malloc(n + 1);
+  if(!copy)
+    return NULL;
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  if(len_out)
+    *len_out = n;
+  return copy;
+}
