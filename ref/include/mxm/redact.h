@@ -1,0 +1,25 @@
+/*
+ * mxm/redact.h: the redaction algorithm of each room version
+ * (content/rooms/fragments/v1-redactions.md, v6-, v9-, v11-redactions.md and
+ * the room-version pages).
+ */
+#ifndef MXM_REDACT_H
+#define MXM_REDACT_H
+
+#include "mxm/json.h"
+#include "mxm/status.h"
+#include "mxm/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A redacted copy of event (caller owns *out; free with mxm_json_free).
+ * MXM_OK, MXM_E_MALFORMED (event is not an object), MXM_E_NOMEM. */
+enum mxm_status mxm_redact(const struct mxm_json *event, const struct mxm_room_version *rv,
+                           struct mxm_json **out, struct mxm_error *err) MXM_MUST_CHECK;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MXM_REDACT_H */

@@ -1,0 +1,85 @@
+/*
+ * mxm/sign.h: hashes, event IDs, Ed25519 signing and verification
+ * (content/appendices.md "Signing JSON", content/server-server-api.md
+ * "Signing Events", "Calculating the reference hash"). libsodium does every
+ * cryptographic operation; nothing here is hand-written crypto.
+ */
+#ifndef MXM_SIGN_H
+#define MXM_SIGN_H
+
+#include <stddef.h>
+
+#include "mxm/json.h"
+#include "mxm/status.h"
+#include "mxm/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Unpadded base64 of 32 bytes is 43 chars; room for "$" and NUL. */
+#define MXM_EVENT_ID_MAX 64
+
+struct mxm_signing_key {
+  unsigned char seed[32];
+  unsigned char public_key[32];
+  unsigned char secret_key[64];
+  char key_id[64]; /* "ed25519:1" */
+};
+
+/* Derive a key from a 32-byte seed. key_id must start "ed25519:". */
+enum mxm_status mxm_signing_key_from_seed(const unsigned char seed[32], const char *key_id,
+                                          struct mxm_signing_key *out) MXM_MUST_CHECK;
+/* The same from an unpadded base64 seed (standard or URL-safe), as in the
+ * appendix test vectors. */
+enum mxm_status mxm_signing_key_from_seed_b64(const char *seed_b64, const char *key_id,
+                                              struct mxm_signing_key *out, struct mxm_error *err) MXM_MUST_CHECK;
+/* The conformance corpus's derived key for a name: seed = SHA-256 of
+ * "mxm-conformance-key:" + name, key ID "ed25519:1" (conformance/FORMAT.md). */
+enum mxm_status mxm_signing_key_for_name(const char *name, struct mxm_signing_key *out) MXM_MUST_CHECK;
+/* Unpadded standard base64 of the public key into buf (>= 44 bytes). */
+void mxm_signing_key_public_b64(const struct mxm_signing_key *key, char *buf, size_t buflen);
+
+/* Decode unpadded base64 in either alphabet (standard or URL-safe). Returns
+ * the number of bytes written, or -1 if s is not valid base64 or too long. */
+long mxm_base64_decode_any(const char *s, unsigned char *out, size_t outlen);
+
+/* Sign a JSON object as appendices "Signing JSON": remove signatures and
+ * unsigned, canonicalise (strict), sign, and add
+ * signatures[entity][key->key_id]. Keeps existing signatures and unsigned. */
+enum mxm_status mxm_sign_json(struct mxm_json *obj, const char *entity, const struct mxm_signing_key *key,
+                              struct mxm_error *err) MXM_MUST_CHECK;
+
+/* 1 if obj carries a signature by entity under key_id that verifies with
+ * public_key (32 bytes); 0 otherwise (missing, malformed or bad). */
+int mxm_verify_json(const struct mxm_json *obj, const char *entity, const char *key_id,
+                    const unsigned char public_key[32]);
+
+/* Content hash: SHA-256 of the canonical event without unsigned,
+ * signatures and hashes. */
+enum mxm_status mxm_content_hash(const struct mxm_json *event, const struct mxm_room_version *rv,
+                                 unsigned char out[32], struct mxm_error *err) MXM_MUST_CHECK;
+/* Reference hash: SHA-256 of the canonical redacted event without
+ * signatures and unsigned. */
+enum mxm_status mxm_reference_hash(const struct mxm_json *event, const struct mxm_room_version *rv,
+                                   unsigned char out[32], struct mxm_error *err) MXM_MUST_CHECK;
+/* The event ID: v1/v2 the event's event_id field (MXM_E_MALFORMED if
+ * absent); v3 "$" + standard unpadded base64 of the reference hash; v4+
+ * URL-safe. */
+enum mxm_status mxm_compute_event_id(const struct mxm_json *event, const struct mxm_room_version *rv,
+                                     char out[MXM_EVENT_ID_MAX], struct mxm_error *err) MXM_MUST_CHECK;
+
+/* Sign an event as a server does: set hashes.sha256 (content hash), then
+ * sign the redacted form and copy the signature into event. */
+enum mxm_status mxm_sign_event(struct mxm_json *event, const struct mxm_room_version *rv, const char *server,
+                               const struct mxm_signing_key *key, struct mxm_error *err) MXM_MUST_CHECK;
+
+/* 1 if the redacted form of event carries a valid signature by server with
+ * one of the given keys. */
+int mxm_verify_event_server(const struct mxm_json *event, const struct mxm_room_version *rv,
+                            const char *server, const char *key_id, const unsigned char public_key[32]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MXM_SIGN_H */
