@@ -366,7 +366,8 @@ enum mxm_status mxm_compute_event_id(const struct mxm_json *event, const struct 
     if(!s || len != strlen(s))
       return mxm_error_set(err, MXM_E_MALFORMED, "/event_id", "event_id is not a string without NUL");
     if(len >= MXM_EVENT_ID_MAX)
-      return mxm_error_set(err, MXM_E_TOO_BIG, "/event_id", "event_id is %zu bytes; the limit is 255", len);
+      return mxm_error_set(err, MXM_E_TOO_BIG, "/event_id", "event_id is %zu bytes; mxm_compute_event_id copies at most %d",
+                           len, MXM_EVENT_ID_MAX - 1);
     memcpy(out, s, len + 1);
     return MXM_OK;
   }

@@ -18,10 +18,11 @@
 extern "C" {
 #endif
 
-/* Room for any event ID: "$" + 43 base64 characters for v3+, and up to
- * 255 bytes for the server-chosen IDs of v1/v2 (appendices "Event IDs"),
- * plus NUL. */
-#define MXM_EVENT_ID_MAX 256
+/* Unpadded base64 of 32 bytes is 43 chars; room for "$" and NUL. A v1/v2
+ * event ID (chosen by the server, up to 255 bytes) longer than
+ * MXM_EVENT_ID_MAX - 1 bytes makes mxm_compute_event_id fail with
+ * MXM_E_TOO_BIG; use the event's event_id field directly for those. */
+#define MXM_EVENT_ID_MAX 64
 
 struct mxm_signing_key {
   unsigned char seed[32];
