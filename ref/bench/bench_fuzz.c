@@ -1,0 +1,2 @@
+#include "bench.h"
+int mxmb_section_fuzz(const struct mxmb_opts *opts) { (void)opts; return 0; }
