@@ -142,17 +142,23 @@ enum mxmb_room_kind { MXMB_ROOM_PUBLIC = 0, MXMB_ROOM_KNOCK, MXMB_ROOM_RESTRICTE
 /* A prepared room: state with `fill` joined members besides the named users. */
 struct mxmb_room {
   const struct mxm_room_version *rv;
-  struct mxm_state *st;           /* owned */
+  struct mxm_state *st;           /* owned unless borrowed */
+  int borrowed;                   /* st belongs to someone else (an mxm_room) */
   char room_id[80];
   char create_id[MXM_EVENT_ID_MAX + 200];
   char pl_id[MXM_EVENT_ID_MAX + 200];
   char jr_id[MXM_EVENT_ID_MAX + 200];
 };
 
-/* Build a room of kind rk for room version rv with `fill` extra members.
- * MXM_OK or an error (err filled). */
+/* Build a room of kind rk for room version rv with `fill` extra members,
+ * into a new state (into == NULL) or into the empty state `into` (borrowed:
+ * for example an mxm_room's). MXM_OK or an error (err filled). */
 enum mxm_status mxmb_room_build(const struct mxm_room_version *rv, enum mxmb_room_kind rk, size_t fill,
-                                struct mxmb_room *out, struct mxm_error *err);
+                                struct mxm_state *into, struct mxmb_room *out, struct mxm_error *err);
+/* Add filler members from..from+count-1 (joined), each as a compact
+ * client-form member event carrying an event_id of the length of a real one
+ * (44 bytes in v3+), so the state does not spend the build hashing. */
+enum mxm_status mxmb_room_fill(struct mxmb_room *r, size_t from, size_t count, struct mxm_error *err);
 void mxmb_room_free(struct mxmb_room *room);
 
 /* The signing key of MXMB_SERVER (derived with mxm_signing_key_for_name). */

@@ -83,7 +83,7 @@ static struct fixture *fixture_new(size_t fill)
   for(v = 0; v < nv; v++) {
     const struct mxm_room_version *rv = &versions[v];
     for(k = 0; k < MXMB_ROOM_KIND_COUNT; k++) {
-      if(mxmb_room_build(rv, (enum mxmb_room_kind)k, fill, &f->rooms[v][k], &err) != MXM_OK) {
+      if(mxmb_room_build(rv, (enum mxmb_room_kind)k, fill, NULL, &f->rooms[v][k], &err) != MXM_OK) {
         mxmb_warn("fixture room v%s kind %zu: %s at %s: %s", rv->id, k, mxm_status_name(err.status), err.where,
                   err.message);
         fixture_free(f);

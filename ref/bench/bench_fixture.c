@@ -200,19 +200,44 @@ static enum mxm_status put_member(struct mxmb_room *r, struct buf *b, const char
   return put_text(r, b, err);
 }
 
+enum mxm_status mxmb_room_fill(struct mxmb_room *r, size_t from, size_t count, struct mxm_error *err)
+{
+  struct buf b = {0};
+  enum mxm_status s = MXM_OK;
+  size_t i;
+  for(i = from; i < from + count && s == MXM_OK; i++) {
+    char name[40], id[48];
+    mxmb_member_name(i, name, sizeof(name));
+    id[0] = '$';
+    fake_hash((uint64_t)i + 0x5EED, id + 1);
+    if(r->rv->event_id_format == MXM_EVENT_ID_SERVER)
+      snprintf(id, sizeof(id), "$f%zu:" MXMB_SERVER, i);
+    buf_printf(&b,
+               "{\"content\":{\"membership\":\"join\"},\"event_id\":\"%s\",\"room_id\":\"%s\",\"sender\":\"%s\","
+               "\"state_key\":\"%s\",\"type\":\"m.room.member\"}",
+               id, r->room_id, name, name);
+    s = put_text(r, &b, err);
+  }
+  free(b.p);
+  return s;
+}
+
 enum mxm_status mxmb_room_build(const struct mxm_room_version *rv, enum mxmb_room_kind rk, size_t fill,
-                                struct mxmb_room *out, struct mxm_error *err)
+                                struct mxm_state *into, struct mxmb_room *out, struct mxm_error *err)
 {
   struct buf b = {0};
   enum mxm_status s;
   const struct mxm_event *ev;
   int64_t depth = 1;
-  size_t i;
   static const char *const rules[] = {"public", "knock", "restricted"};
 
   memset(out, 0, sizeof(*out));
   out->rv = rv;
-  if((s = mxm_state_new(rv, &out->st)) != MXM_OK)
+  if(into) {
+    out->st = into;
+    out->borrowed = 1;
+  }
+  else if((s = mxm_state_new(rv, &out->st)) != MXM_OK)
     return mxm_error_set(err, s, "", "mxm_state_new failed");
 
   /* The create event. In v12 it has no room_id and the room ID is derived
@@ -269,12 +294,8 @@ enum mxm_status mxmb_room_build(const struct mxm_room_version *rv, enum mxmb_roo
     goto done;
   if((s = put_member(out, &b, MXMB_ADMIN, MXMB_BANNED, "ban", depth++, err)) != MXM_OK)
     goto done;
-  for(i = 0; i < fill; i++) {
-    char name[40];
-    mxmb_member_name(i, name, sizeof(name));
-    if((s = put_member(out, &b, name, name, "join", depth++, err)) != MXM_OK)
-      goto done;
-  }
+  if((s = mxmb_room_fill(out, 0, fill, err)) != MXM_OK)
+    goto done;
   /* The server key, for rule 4.2 and any signature check. */
   {
     char pub[64];
@@ -295,8 +316,10 @@ done:
 
 void mxmb_room_free(struct mxmb_room *room)
 {
-  if(room)
+  if(room && !room->borrowed)
     mxm_state_free(&room->st);
+  if(room)
+    room->st = NULL;
 }
 
 enum mxm_status mxmb_member_pdu(const struct mxmb_room *r, const char *sender, const char *target,
