@@ -589,6 +589,15 @@ static int pl_value(const struct mxm_json *j, const struct mxm_room_version *rv,
   return 0;
 }
 
+/* Record the first accepted float value (v1-v5) of a power-levels event. */
+static void pl_float_seen(struct mxm_power_levels *pl, const struct mxm_json *v, const char *where)
+{
+  if(pl->has_float || mxm_json_type(v) != MXM_JSON_DOUBLE)
+    return;
+  pl->has_float = 1;
+  snprintf(pl->float_where, sizeof(pl->float_where), "%s", where);
+}
+
 /* Record the first invalid value of a power-levels event. */
 static void pl_invalid(struct mxm_power_levels *pl, const char *where)
 {
@@ -623,6 +632,7 @@ static int pl_map_member(const char *key, size_t key_len, const struct mxm_json 
     pl_invalid(w->pl, where);
     return 0;
   }
+  pl_float_seen(w->pl, val, where);
   w->entries[w->n].key = key;
   w->entries[w->n].level = level;
   w->n++;
@@ -694,6 +704,7 @@ static enum mxm_status parse_power_levels(struct parse *p, const struct mxm_json
       pl_invalid(pl, where);
       continue;
     }
+    pl_float_seen(pl, v, where);
     switch(i) {
     case 0: pl->ban = level; pl->has_ban = 1; break;
     case 1: pl->kick = level; pl->has_kick = 1; break;

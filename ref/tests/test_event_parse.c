@@ -404,8 +404,11 @@ static void test_pl_values(void)
     tap_int_eq(name, MXM_EVENT_POWER_LEVELS, ev->kind);
     tap_int_eq(name, r->valid, ev->u.power_levels.valid);
     if(r->valid) {
+      int is_float = strpbrk(r->value, ".eE") != NULL && r->value[0] != '\'';
       tap_int_eq(name, 1, ev->u.power_levels.has_ban);
       tap_int_eq(name, r->level, ev->u.power_levels.ban);
+      tap_int_eq(name, is_float, ev->u.power_levels.has_float);
+      tap_str_eq(name, is_float ? "/content/ban" : "", ev->u.power_levels.float_where);
     } else {
       tap_str_eq(name, "/content/ban", ev->u.power_levels.invalid_where);
     }

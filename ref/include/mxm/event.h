@@ -96,6 +96,12 @@ struct mxm_power_levels {
   size_t n_events;
   struct mxm_pl_entry *notifications; /* sorted by key; owned by the event */
   size_t n_notifications;
+  /* v1-v5: the first value written as a float (accepted and truncated), ""
+   * if none. The float text exists only from spec v1.18 (spec edit
+   * "pl.float_values"); a rule engine following an older release can use
+   * this to treat such an event as undefined by its text. */
+  int has_float;
+  char float_where[MXM_ERROR_WHERE_MAX];
 };
 
 struct mxm_member_content {
