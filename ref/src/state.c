@@ -286,19 +286,18 @@ const struct mxm_room_version *mxm_state_room_version(const struct mxm_state *st
 /* ------------------------------------------------------------------ */
 /* Members                                                             */
 
+/* Probe the member map directly: the stored 32-bit hash filters almost
+ * every non-match, so a lookup costs one table access and one string
+ * compare. */
 static struct mxmi_member *member_slot(const struct mxm_state *st, const char *user)
 {
   size_t j;
   uint32_t h;
-  mxmi_str off;
   if(!st->members_cap || !user)
-    return NULL;
-  off = intern_find(st, user);
-  if(!off)
     return NULL;
   h = (uint32_t)hash_str(user);
   for(j = h & (st->members_cap - 1); st->members[j].user; j = (j + 1) & (st->members_cap - 1))
-    if(st->members[j].user == off)
+    if(st->members[j].hash == h && strcmp(st->arena + st->members[j].user, user) == 0)
       return &st->members[j];
   return NULL;
 }
