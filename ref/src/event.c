@@ -1028,8 +1028,19 @@ static enum mxm_status parse_fields(struct parse *p, const struct mxm_json *root
   return MXM_OK;
 }
 
-enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
-                                    struct mxm_event **out, struct mxm_error *err)
+/*
+ * The body of mxm_event_from_json. raw_len is the length of the JSON text
+ * the tree was parsed from, or 0 if unknown. In a strict room (v6+) whose
+ * values passed strict_value, the canonical form is never longer than the
+ * RFC 8259 text it came from: whitespace goes, integers keep their digits
+ * (JSON forbids leading zeros and '+'; "-0" shrinks to "0"), a string
+ * escape never grows (canonical JSON escapes only what JSON must escape,
+ * with the shortest form, and writes non-ASCII raw), and duplicate keys
+ * collapse. So raw_len <= MXM_MAX_EVENT_BYTES proves the size limit holds
+ * without encoding.
+ */
+static enum mxm_status event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
+                                       size_t raw_len, struct mxm_event **out, struct mxm_error *err)
 {
   struct parse p;
   struct mxm_event *ev;
@@ -1051,7 +1062,8 @@ enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mx
     if((st = strict_value(&w, json)) != MXM_OK)
       return st;
   }
-  if((st = check_size(&p, json)) != MXM_OK)
+  if(!(rv->strict_canonical && raw_len > 0 && raw_len <= MXM_MAX_EVENT_BYTES) &&
+     (st = check_size(&p, json)) != MXM_OK)
     return st;
 
   ev = calloc(1, sizeof(*ev));
@@ -1067,6 +1079,12 @@ enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mx
   }
   *out = ev;
   return MXM_OK;
+}
+
+enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
+                                    struct mxm_event **out, struct mxm_error *err)
+{
+  return event_from_json(json, rv, 0, out, err);
 }
 
 enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_room_version *rv,
@@ -1087,7 +1105,7 @@ enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_ro
   st = mxm_json_parse(buf ? buf : "", len, &json, err);
   if(st != MXM_OK)
     return st;
-  st = mxm_event_from_json(json, rv, out, err);
+  st = event_from_json(json, rv, len, out, err);
   mxm_json_free(&json);
   return st;
 }

@@ -832,6 +832,50 @@ static void test_pointers(void)
   tap_str_eq("cut at a character boundary", "/abcdefghij...", small);
 }
 
+/* mxm_event_from_json on trees built in code: no text to lean on. */
+static void test_from_json(void)
+{
+  struct mxm_json *root = mxm_json_new_object(), *deep = NULL, *cur;
+  struct mxm_event *ev = NULL;
+  struct mxm_error err;
+  int i, ok = root != NULL;
+  ok = ok && mxm_json_object_set(root, "type", mxm_json_new_string("m.room.topic")) == MXM_OK;
+  ok = ok && mxm_json_object_set(root, "sender", mxm_json_new_string("@a:x")) == MXM_OK;
+  ok = ok && mxm_json_object_set(root, "room_id", mxm_json_new_string("!r:x")) == MXM_OK;
+  ok = ok && mxm_json_object_set(root, "state_key", mxm_json_new_string("")) == MXM_OK;
+  ok = ok && mxm_json_object_set(root, "content", mxm_json_new_object()) == MXM_OK;
+  if(!tap_check(ok, "build event", "out of memory")) {
+    mxm_json_free(&root);
+    return;
+  }
+  tap_int_eq("from_json built event", MXM_OK, mxm_event_from_json(root, rv_of("10"), &ev, &err));
+  tap_str_eq("from_json keeps its own reference", "m.room.topic", ev ? ev->type : NULL);
+  mxm_event_free(&ev);
+  tap_int_eq("from_json NULL room version", MXM_E_USAGE, mxm_event_from_json(root, NULL, &ev, &err));
+  tap_int_eq("from_json NULL json", MXM_E_USAGE, mxm_event_from_json(NULL, rv_of("10"), &ev, &err));
+  tap_int_eq("parse NULL out", MXM_E_USAGE, mxm_event_parse("{}", 2, rv_of("10"), NULL, &err));
+  /* content nested 70 levels deep: beyond MXM_JSON_MAX_DEPTH (64) */
+  deep = mxm_json_new_array();
+  cur = deep;
+  for(i = 0; i < 70 && cur; i++) {
+    struct mxm_json *next = mxm_json_new_array();
+    if(!next || mxm_json_array_add(cur, next) != MXM_OK) {
+      cur = NULL;
+      break;
+    }
+    cur = next;
+  }
+  if(!cur)
+    mxm_json_free(&deep); /* not handed over below */
+  if(tap_check(cur != NULL && mxm_json_object_set(mxm_json_get_mut(root, "content"), "x", deep) == MXM_OK,
+               "build deep event", "out of memory")) {
+    tap_int_eq("v10 deep built tree", MXM_E_TOO_BIG, mxm_event_from_json(root, rv_of("10"), &ev, &err));
+    tap_int_eq("v1 deep built tree", MXM_E_TOO_BIG, mxm_event_from_json(root, rv_of("1"), &ev, &err));
+    tap_check(ev == NULL, "no event on failure", "an event came back");
+  }
+  mxm_json_free(&root);
+}
+
 int main(void)
 {
   test_errors();
@@ -847,5 +891,6 @@ int main(void)
   test_event_size();
   test_user_ids();
   test_pointers();
+  test_from_json();
   return tap_done();
 }
