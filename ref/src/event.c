@@ -24,6 +24,7 @@
 #include "event_int.h"
 #include "limits.h"
 #include "mxm/canonical.h"
+#include "mxm/sign.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON pointers                                                       */
@@ -889,6 +890,16 @@ const char *mxm_event_id(const struct mxm_event *ev)
   if(ev->event_id)
     return ev->event_id;
   return ev->computed_id[0] ? ev->computed_id : NULL;
+}
+
+enum mxm_status mxm_event_ensure_id(struct mxm_event *ev, const struct mxm_room_version *rv,
+                                    struct mxm_error *err)
+{
+  if(!ev || !rv)
+    return mxm_error_set(err, MXM_E_USAGE, "", "no event or no room version");
+  if(mxm_event_id(ev))
+    return MXM_OK;
+  return mxm_compute_event_id(ev->json, rv, ev->computed_id, err);
 }
 
 static enum mxm_event_kind kind_of(const char *type)

@@ -18,7 +18,7 @@
 
 #include "event_int.h"
 #include "limits.h"
-#include "mxm/sign.h"
+#include "mxm/sign.h" /* mxm_base64_decode_any */
 #include "state_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -533,12 +533,10 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
                          "a member event in the state needs one of the five memberships");
   }
   /* The event's ID: given (v1/v2, client form) or the reference hash (v3+). */
-  if(!mxm_event_id(ev)) {
-    status = mxm_compute_event_id(ev->json, st->rv, ev->computed_id, err);
-    if(status != MXM_OK) {
-      mxm_event_free(&ev);
-      return status;
-    }
+  status = mxm_event_ensure_id(ev, st->rv, err);
+  if(status != MXM_OK) {
+    mxm_event_free(&ev);
+    return status;
   }
   id_str = mxm_event_id(ev);
   if(st->refs_count >= MXM_MAX_STATE_EVENTS) {

@@ -257,6 +257,8 @@ static void test_fields(void)
   tap_str_eq("avatar_url", "mxc://x/y", ev->u.member.avatar_url);
   tap_str_eq("prev_membership_raw", "leave", ev->prev_membership_raw);
   tap_check(ev->computed_id[0] == '\0', "no computed id at parse", "%s", ev->computed_id);
+  tap_int_eq("ensure_id keeps a given id", MXM_OK, mxm_event_ensure_id(ev, rv_of("1"), &err));
+  tap_str_eq("ensure_id given id", "$e:x", mxm_event_id(ev));
   mxm_event_free(&ev);
   tap_check(ev == NULL, "free clears the pointer", "not NULL");
   mxm_event_free(&ev); /* NULL-safe */
@@ -850,6 +852,17 @@ static void test_from_json(void)
   }
   tap_int_eq("from_json built event", MXM_OK, mxm_event_from_json(root, rv_of("10"), &ev, &err));
   tap_str_eq("from_json keeps its own reference", "m.room.topic", ev ? ev->type : NULL);
+  if(ev) {
+    const char *id;
+    tap_check(mxm_event_id(ev) == NULL, "v10 event without event_id has no ID yet", "%s", mxm_event_id(ev));
+    tap_int_eq("ensure_id computes", MXM_OK, mxm_event_ensure_id(ev, rv_of("10"), &err));
+    id = mxm_event_id(ev);
+    /* v4+: "$" + 43 characters of unpadded URL-safe base64 of a SHA-256 */
+    tap_check(id && id[0] == '$' && strlen(id) == 44 && strspn(id + 1,
+              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == 43,
+              "computed ID form", "%s", id ? id : "(null)");
+  }
+  tap_int_eq("ensure_id NULL", MXM_E_USAGE, mxm_event_ensure_id(NULL, rv_of("10"), &err));
   mxm_event_free(&ev);
   tap_int_eq("from_json NULL room version", MXM_E_USAGE, mxm_event_from_json(root, NULL, &ev, &err));
   tap_int_eq("from_json NULL json", MXM_E_USAGE, mxm_event_from_json(NULL, rv_of("10"), &ev, &err));

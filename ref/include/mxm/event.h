@@ -180,6 +180,14 @@ enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mx
 /* The event's ID: event_id if given, else computed_id if set, else NULL. */
 const char *mxm_event_id(const struct mxm_event *ev);
 
+/* Make sure the event has an ID: if it carries no event_id and computed_id
+ * is empty, compute the reference-hash ID for rv (mxm_compute_event_id,
+ * mxm/sign.h) into computed_id. rv MUST be the room version the event was
+ * parsed for. MXM_OK (mxm_event_id(ev) is then non-NULL), or the status of
+ * the computation (MXM_E_MALFORMED, MXM_E_TOO_BIG, MXM_E_NOMEM) with err. */
+enum mxm_status mxm_event_ensure_id(struct mxm_event *ev, const struct mxm_room_version *rv,
+                                    struct mxm_error *err) MXM_MUST_CHECK;
+
 void mxm_event_free(struct mxm_event **evp);
 
 /* 1 if s (len bytes) is a valid user ID for federation: "@" localpart ":"
