@@ -649,6 +649,7 @@ struct pl_map_walk {
   struct mxm_pl_entry *entries;
   size_t n;
   int user_keys; /* 1: keys must be user IDs (users map, rule 10.1) */
+  int lenient;   /* 1: a bad entry is skipped, not an invalid event */
   char where[MXM_ERROR_WHERE_MAX];
 };
 
@@ -661,11 +662,13 @@ static int pl_map_member(const char *key, size_t key_len, const struct mxm_json 
   memcpy(where, w->where, sizeof(where));
   mxmi_pointer_append(where, sizeof(where), key, key_len);
   if(strlen(key) != key_len || (w->user_keys && !mxm_user_id_valid(key, key_len))) {
-    pl_invalid(w->pl, where);
+    if(!w->lenient)
+      pl_invalid(w->pl, where);
     return 0;
   }
   if(!pl_value(val, w->rv, &level, &why)) {
-    pl_invalid(w->pl, where);
+    if(!w->lenient)
+      pl_invalid(w->pl, where);
     return 0;
   }
   pl_float_seen(w->pl, val, where);
@@ -680,14 +683,16 @@ static int pl_entry_cmp(const void *a, const void *b)
   return strcmp(((const struct mxm_pl_entry *)a)->key, ((const struct mxm_pl_entry *)b)->key);
 }
 
-/* users / events / notifications: an object of levels. DECISION: in every
- * room version a non-object map or a bad value makes the event invalid
- * (v10 9.2 says so for events/notifications, v1-v9 10.1 for users; for
- * events/notifications in v1-v9 the text is silent, but no level can be
- * computed from such a value). */
+/* users / events / notifications: an object of levels. DECISION: a
+ * non-object map or a bad value makes the event invalid (v10 9.2 says so
+ * for events/notifications, v1-v9 10.1 for users; for events in v1-v9 and
+ * notifications in v6-v9 the text is silent, but their levels are compared
+ * by the rules and none can be computed from such a value). Exception,
+ * `lenient`: notifications in v1-v5, which no rule of those versions reads
+ * (v6.md adds them to rules 9.4/9.5); bad entries are skipped there. */
 static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room_version *rv,
                               const struct mxm_json *content, const char *key, int user_keys,
-                              struct mxm_pl_entry **out, size_t *n_out)
+                              int lenient, struct mxm_pl_entry **out, size_t *n_out)
 {
   const struct mxm_json *map = mxm_json_get(content, key);
   struct pl_map_walk w;
@@ -700,7 +705,8 @@ static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room
   if(!map)
     return MXM_OK;
   if(mxm_json_type(map) != MXM_JSON_OBJECT) {
-    pl_invalid(pl, w.where);
+    if(!lenient)
+      pl_invalid(pl, w.where);
     return MXM_OK;
   }
   n = mxm_json_object_len(map);
@@ -712,6 +718,7 @@ static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room
   w.pl = pl;
   w.rv = rv;
   w.user_keys = user_keys;
+  w.lenient = lenient;
   mxm_json_object_foreach(map, pl_map_member, &w);
   qsort(w.entries, w.n, sizeof(*w.entries), pl_entry_cmp);
   *out = w.entries;
@@ -751,11 +758,12 @@ static enum mxm_status parse_power_levels(struct parse *p, const struct mxm_json
     default: pl->state_default = level; pl->has_state_default = 1; break;
     }
   }
-  st = pl_map(pl, p->rv, content, "users", 1, &pl->users, &pl->n_users);
+  st = pl_map(pl, p->rv, content, "users", 1, 0, &pl->users, &pl->n_users);
   if(st == MXM_OK)
-    st = pl_map(pl, p->rv, content, "events", 0, &pl->events, &pl->n_events);
+    st = pl_map(pl, p->rv, content, "events", 0, 0, &pl->events, &pl->n_events);
   if(st == MXM_OK)
-    st = pl_map(pl, p->rv, content, "notifications", 0, &pl->notifications, &pl->n_notifications);
+    st = pl_map(pl, p->rv, content, "notifications", 0, !p->rv->pl_notifications, &pl->notifications,
+                &pl->n_notifications);
   if(st != MXM_OK)
     return mxm_error_set(p->err, st, "/content", "out of memory");
   return MXM_OK;

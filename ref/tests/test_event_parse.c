@@ -440,6 +440,11 @@ static void test_pl_maps(void)
     {"9", "{'events':{'m.room.name':'50'}}", 1, ""},
     {"10", "{'notifications':{'room':true}}", 0, "/content/notifications/room"},
     {"10", "{'notifications':{'room':50}}", 1, ""},
+    /* v1-v5 rules never read notifications (v6.md adds them): not a reason to reject */
+    {"5", "{'notifications':{'room':true}}", 1, ""},
+    {"5", "{'notifications':'x'}", 1, ""},
+    {"6", "{'notifications':{'room':true}}", 0, "/content/notifications/room"},
+    {"6", "{'notifications':'x'}", 0, "/content/notifications"},
     {"10", "{'invite':0,'kick':'x'}", 0, "/content/kick"},
     {"10", "{'state_default':null}", 0, "/content/state_default"},
     {"10", "{'users_default':[]}", 0, "/content/users_default"},
