@@ -731,6 +731,48 @@ static void test_event_size(void)
     mxm_event_free(&ev);
     free(buf);
   }
+  /* The same boundary in a lax room (v5), where every event is encoded. */
+  for(i = 0; i < 2; i++) {
+    size_t total = 65536 + i, pad = total - (sizeof(head) - 1) - (sizeof(tail) - 1);
+    char *buf = malloc(total + 1);
+    struct mxm_event *ev = NULL;
+    struct mxm_error err;
+    enum mxm_status st;
+    if(!buf)
+      return;
+    memcpy(buf, head, sizeof(head) - 1);
+    memset(buf + sizeof(head) - 1, 'x', pad);
+    memcpy(buf + sizeof(head) - 1 + pad, tail, sizeof(tail));
+    st = mxm_event_parse(buf, total, rv_of("5"), &ev, &err);
+    tap_int_eq(i == 0 ? "v5 event of 65536 canonical bytes" : "v5 event of 65537 canonical bytes",
+               i == 0 ? MXM_OK : MXM_E_TOO_BIG, st);
+    mxm_event_free(&ev);
+    free(buf);
+  }
+  /* It is the canonical form that counts: in v5, 1e10 is 4 bytes as written
+   * and 11 ("10000000000") as canonical JSON, so 8000 of them (about 40 KB
+   * written, 96 KB canonical) are too big. */
+  {
+    size_t n = 8000, k, used;
+    char *buf = malloc(n * 5 + 512);
+    struct mxm_event *ev = NULL;
+    struct mxm_error err;
+    enum mxm_status st;
+    if(!buf)
+      return;
+    used = (size_t)snprintf(buf, 512, "{\"type\":\"x\",\"sender\":\"@a:x\",\"room_id\":\"!r:x\",\"content\":{\"n\":[");
+    for(k = 0; k < n; k++) {
+      memcpy(buf + used, k + 1 < n ? "1e10," : "1e10", k + 1 < n ? 5 : 4);
+      used += k + 1 < n ? 5 : 4;
+    }
+    memcpy(buf + used, "]}}", 4);
+    used += 3;
+    tap_check(used < 65536, "exponent event is small as written", "%zu bytes", used);
+    st = mxm_event_parse(buf, used, rv_of("5"), &ev, &err);
+    tap_int_eq("v5 event small as written, too big as canonical JSON", MXM_E_TOO_BIG, st);
+    mxm_event_free(&ev);
+    free(buf);
+  }
   /* Raw input beyond 16 x 65536 bytes is refused unparsed. */
   {
     size_t big = (size_t)16 * 65536 + 1;
