@@ -635,11 +635,12 @@ static void pl_float_seen(struct mxm_power_levels *pl, const struct mxm_json *v,
 }
 
 /* Record the first invalid value of a power-levels event. */
-static void pl_invalid(struct mxm_power_levels *pl, const char *where)
+static void pl_invalid(struct mxm_power_levels *pl, const char *where, const char *why)
 {
   if(!pl->valid)
     return;
   pl->valid = 0;
+  pl->invalid_reason = why;
   snprintf(pl->invalid_where, sizeof(pl->invalid_where), "%s", where);
 }
 
@@ -663,12 +664,12 @@ static int pl_map_member(const char *key, size_t key_len, const struct mxm_json 
   mxmi_pointer_append(where, sizeof(where), key, key_len);
   if(strlen(key) != key_len || (w->user_keys && !mxm_user_id_valid(key, key_len))) {
     if(!w->lenient)
-      pl_invalid(w->pl, where);
+      pl_invalid(w->pl, where, w->user_keys ? "a users key must be a valid user ID" : "a key holds U+0000");
     return 0;
   }
   if(!pl_value(val, w->rv, &level, &why)) {
     if(!w->lenient)
-      pl_invalid(w->pl, where);
+      pl_invalid(w->pl, where, why);
     return 0;
   }
   pl_float_seen(w->pl, val, where);
@@ -706,7 +707,7 @@ static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room
     return MXM_OK;
   if(mxm_json_type(map) != MXM_JSON_OBJECT) {
     if(!lenient)
-      pl_invalid(pl, w.where);
+      pl_invalid(pl, w.where, "must be an object of levels");
     return MXM_OK;
   }
   n = mxm_json_object_len(map);
@@ -744,7 +745,7 @@ static enum mxm_status parse_power_levels(struct parse *p, const struct mxm_json
       continue;
     mxmi_pointer_append(where, sizeof(where), names[i], strlen(names[i]));
     if(!pl_value(v, p->rv, &level, &why)) {
-      pl_invalid(pl, where);
+      pl_invalid(pl, where, why);
       continue;
     }
     pl_float_seen(pl, v, where);

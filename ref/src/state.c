@@ -522,7 +522,8 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
   }
   if(ev->kind == MXM_EVENT_POWER_LEVELS && !ev->u.power_levels.valid) {
     status = mxm_error_set(err, MXM_E_MALFORMED, ev->u.power_levels.invalid_where,
-                           "power level value invalid for room version %s", st->rv->id);
+                           "invalid power levels for room version %s: %s", st->rv->id,
+                           ev->u.power_levels.invalid_reason ? ev->u.power_levels.invalid_reason : "bad value");
     mxm_event_free(&ev);
     return status;
   }

@@ -415,6 +415,7 @@ static void test_pl_values(void)
       tap_str_eq(name, is_float ? "/content/ban" : "", ev->u.power_levels.float_where);
     } else {
       tap_str_eq(name, "/content/ban", ev->u.power_levels.invalid_where);
+      tap_check(ev->u.power_levels.invalid_reason && ev->u.power_levels.invalid_reason[0], name, "no reason");
     }
     mxm_event_free(&ev);
   }

@@ -102,6 +102,8 @@ struct mxm_power_levels {
    * this to treat such an event as undefined by its text. */
   int has_float;
   char float_where[MXM_ERROR_WHERE_MAX];
+  const char *invalid_reason; /* static text saying what is wrong at
+                                 invalid_where; NULL while valid */
 };
 
 struct mxm_member_content {
