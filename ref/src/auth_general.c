@@ -20,8 +20,9 @@
  * have no rule ids in ref/RULES.md and do not touch membership.
  *
  * Reading choices:
- *  - Rule 1.4 (v1-v10) "content has no creator": a creator that is not a
- *    string counts as missing.
+ *  - Rule 1.4 (v1-v10) "content has no creator": presence of the property,
+ *    as written; a creator that is not a string passes 1.4 (and then names
+ *    no user for the creator's first join).
  *  - Power-levels level changes: a key "added, changed or removed" compares
  *    the values that are present: an absent old (or new) value is not
  *    compared, as the text speaks of "the current value" / "the new value".
@@ -137,7 +138,7 @@ static int chk_create_additional_creators(const struct mxmi_ctx *c, struct mxmi_
 static int chk_create_no_creator(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
   (void)why;
-  return is_create(c) && !c->ev->u.create.creator ? MXMI_FIRES : MXMI_NO;
+  return is_create(c) && !c->ev->u.create.has_creator ? MXMI_FIRES : MXMI_NO;
 }
 
 static int chk_create_any(const struct mxmi_ctx *c, struct mxmi_why *why)
