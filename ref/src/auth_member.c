@@ -121,8 +121,13 @@ static int chk_shape(const struct mxmi_ctx *c, struct mxmi_why *why)
  * validly signed by that user's homeserver. */
 static int chk_authoriser_signature(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
+  const char *auth = c->ev->u.member.join_authorised_via_users_server;
   if(!c->ev->u.member.has_join_authorised)
     return MXMI_NO;
+  /* A value that is not a user ID denotes no homeserver, so no signature can
+   * be "by the homeserver of the user ID denoted by the key". */
+  if(!auth || !mxm_user_id_valid(auth, strlen(auth)))
+    return MXMI_FIRES;
   switch(c->facts->authoriser_signature) {
   case MXM_SIG_VALID:
     return MXMI_NO;
