@@ -141,19 +141,54 @@ int mxmi_server_name_valid(const char *s, size_t len)
   return 1;
 }
 
+/* Length of the valid UTF-8 sequence at s[0..len), or 0 if there is none
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_char(const unsigned char *s, size_t len)
+{
+  size_t n, i;
+  uint32_t cp;
+  if(s[0] < 0x80)
+    return 1;
+  if(s[0] >= 0xC2 && s[0] <= 0xDF)
+    n = 2, cp = s[0] & 0x1F;
+  else if(s[0] >= 0xE0 && s[0] <= 0xEF)
+    n = 3, cp = s[0] & 0x0F;
+  else if(s[0] >= 0xF0 && s[0] <= 0xF4)
+    n = 4, cp = s[0] & 0x07;
+  else
+    return 0;
+  if(n > len)
+    return 0;
+  for(i = 1; i < n; i++) {
+    if((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+/*
+ * appendices "Historical User IDs" (text since v1.14, #1506): servers MUST
+ * accept localparts of "any legal unicode codepoint except for : and NUL
+ * (U+0000), including other control characters and the empty string", as
+ * valid UTF-8. (v1.1-v1.13 said %x21-39 / %x3B-7E; the current text is
+ * followed.) The whole ID is at most 255 bytes.
+ */
 int mxm_user_id_valid(const char *s, size_t len)
 {
-  size_t i;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i, n;
   if(!s || len < 3 || len > MXM_MAX_ID_BYTES || s[0] != '@')
     return 0;
   /* The localpart ends at the first ':' (':' is not a localpart char). */
-  for(i = 1; i < len && s[i] != ':'; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if(c < 0x21 || c > 0x7E) /* extended_user_id_char = %x21-39 / %x3B-7E */
+  for(i = 1; i < len && u[i] != ':'; i += n) {
+    if(u[i] == 0 || (n = utf8_char(u + i, len - i)) == 0)
       return 0;
   }
-  if(i == 1 || i >= len)
-    return 0; /* empty localpart, or no ':' */
+  if(i >= len)
+    return 0; /* no ':' */
   return mxmi_server_name_valid(s + i + 1, len - i - 1);
 }
 
@@ -589,6 +624,15 @@ static int pl_value(const struct mxm_json *j, const struct mxm_room_version *rv,
   return 0;
 }
 
+/* Record the first accepted float value (v1-v5) of a power-levels event. */
+static void pl_float_seen(struct mxm_power_levels *pl, const struct mxm_json *v, const char *where)
+{
+  if(pl->has_float || mxm_json_type(v) != MXM_JSON_DOUBLE)
+    return;
+  pl->has_float = 1;
+  snprintf(pl->float_where, sizeof(pl->float_where), "%s", where);
+}
+
 /* Record the first invalid value of a power-levels event. */
 static void pl_invalid(struct mxm_power_levels *pl, const char *where)
 {
@@ -623,6 +667,7 @@ static int pl_map_member(const char *key, size_t key_len, const struct mxm_json 
     pl_invalid(w->pl, where);
     return 0;
   }
+  pl_float_seen(w->pl, val, where);
   w->entries[w->n].key = key;
   w->entries[w->n].level = level;
   w->n++;
@@ -694,6 +739,7 @@ static enum mxm_status parse_power_levels(struct parse *p, const struct mxm_json
       pl_invalid(pl, where);
       continue;
     }
+    pl_float_seen(pl, v, where);
     switch(i) {
     case 0: pl->ban = level; pl->has_ban = 1; break;
     case 1: pl->kick = level; pl->has_kick = 1; break;

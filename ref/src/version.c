@@ -245,7 +245,11 @@ static_assert(RV_RANGE(1, MXM_N_ROOM_VERSIONS) == RV_ALL, "RV_ALL covers every r
     MXM_SPEC_V1_17, MXM_SPEC_CURRENT,                                                                                                    \
     "the restricted-join authorising user must be joined to the room",                                                                   \
     "b6a127b5, #2220; changelog v1.17",                                                                                                  \
-    RV_RANGE(8, 12), 0, MXM_SPEC_R0)
+    RV_RANGE(8, 12), 0, MXM_SPEC_R0)                                                                                                     \
+  X("pl.float_values", "power_levels.types", MXM_SPEC_V1_18, MXM_SPEC_CURRENT,                                                           \
+    "v1-v5 power levels may be floats: exponent expanded, then truncated (earlier texts are silent)",                                    \
+    "#2297 \"Clarify meaning of floating-point powerlevels\"; changelog v1.18",                                                          \
+    RV_RANGE(1, 5), 0, MXM_SPEC_R0)
 
 static const struct mxm_spec_edit edits[] = {
 #define MXM_X_(id, rules, first, last, summary, source, rooms, late, late_first) \

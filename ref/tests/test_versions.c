@@ -192,6 +192,7 @@ static void test_edits(void)
     {"pl.state_default_50_without_pl", MXM_SPEC_V1_6, MXM_SPEC_V1_7, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
     {"auth_events.room_id", MXM_SPEC_V1_15, MXM_SPEC_V1_16, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
     {"pl.users_demote_equal", MXM_SPEC_V1_4, MXM_SPEC_V1_5, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"pl.float_values", MXM_SPEC_V1_17, MXM_SPEC_V1_18, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
   };
   size_t i, n, j;
   const struct mxm_spec_edit *edits = mxm_spec_edits(&n);
@@ -249,6 +250,9 @@ static void test_edits_per_version(void)
     {"auth_events.room_id", "3", MXM_SPEC_V1_16, 1}, {"auth_events.room_id", "3", MXM_SPEC_V1_15, 0},
     {"leave.self_from_knock", "7", MXM_SPEC_V1_1, 0}, {"leave.self_from_knock", "7", MXM_SPEC_V1_2, 1},
     {"join.knock_rule_invited", "9", MXM_SPEC_V1_2, 0}, {"join.knock_rule_invited", "9", MXM_SPEC_V1_3, 1},
+    /* pl.float_values: v1-v5 only (the floaty fragment is included by v1.md-v5.md) */
+    {"pl.float_values", "5", MXM_SPEC_V1_18, 1}, {"pl.float_values", "5", MXM_SPEC_V1_17, 0},
+    {"pl.float_values", "6", MXM_SPEC_CURRENT, 0},
   };
   size_t i;
   for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

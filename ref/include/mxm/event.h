@@ -96,6 +96,12 @@ struct mxm_power_levels {
   size_t n_events;
   struct mxm_pl_entry *notifications; /* sorted by key; owned by the event */
   size_t n_notifications;
+  /* v1-v5: the first value written as a float (accepted and truncated), ""
+   * if none. The float text exists only from spec v1.18 (spec edit
+   * "pl.float_values"); a rule engine following an older release can use
+   * this to treat such an event as undefined by its text. */
+  int has_float;
+  char float_where[MXM_ERROR_WHERE_MAX];
 };
 
 struct mxm_member_content {
@@ -177,12 +183,10 @@ const char *mxm_event_id(const struct mxm_event *ev);
 void mxm_event_free(struct mxm_event **evp);
 
 /* 1 if s (len bytes) is a valid user ID for federation: "@" localpart ":"
- * server_name, at most 255 bytes, a non-empty localpart of the historical
- * character set extended_user_id_char = %x21-39 / %x3B-7E (printable ASCII
- * except ':'; appendices "Historical User IDs", which servers MUST accept),
- * and a server_name per appendices "Server Name". 0 otherwise, and for
- * s == NULL. (The spec digest said "any code point except ':' and NUL,
- * possibly empty"; the appendix text is the one above.) */
+ * server_name, at most 255 bytes, a localpart of the historical form (any
+ * Unicode code point except ':' and U+0000, possibly empty, as valid UTF-8:
+ * appendices "Historical User IDs", text since spec v1.14), and a
+ * server_name per appendices "Server Name". 0 otherwise, and for NULL. */
 int mxm_user_id_valid(const char *s, size_t len);
 /* The server_name part of a user/room/event ID ("example.org:8448"), as a
  * pointer into s after the first ':'; NULL if there is no ':'. */
