@@ -335,6 +335,24 @@ static void test_event_ids(void)
   ev = parse("{\"event_id\":5}");
   tap_int_eq("v1 event_id not a string", MXM_E_MALFORMED, mxm_compute_event_id(ev, &rv_v1, id, &err));
   mxm_json_free(&ev);
+  {
+    /* Boundary: 63 bytes fit MXM_EVENT_ID_MAX (64 with NUL), 64 do not. */
+    char buf[200], want63[64];
+    memset(want63, 'a', 63);
+    want63[0] = '$';
+    want63[61] = ':';
+    want63[62] = 'd';
+    want63[63] = '\0';
+    snprintf(buf, sizeof(buf), "{\"event_id\":\"%s\"}", want63);
+    ev = parse(buf);
+    tap_int_eq("v1 event_id of 63 bytes", MXM_OK, mxm_compute_event_id(ev, &rv_v1, id, &err));
+    tap_str_eq("v1 event_id of 63 bytes value", want63, id);
+    mxm_json_free(&ev);
+    snprintf(buf, sizeof(buf), "{\"event_id\":\"a%s\"}", want63);
+    ev = parse(buf);
+    tap_int_eq("v1 event_id of 64 bytes", MXM_E_TOO_BIG, mxm_compute_event_id(ev, &rv_v1, id, &err));
+    mxm_json_free(&ev);
+  }
   ev = parse(long_id);
   tap_int_eq("v1 event_id longer than MXM_EVENT_ID_MAX-1", MXM_E_TOO_BIG, mxm_compute_event_id(ev, &rv_v1, id, &err));
   mxm_json_free(&ev);
