@@ -423,6 +423,36 @@ static void test_keys(void)
   tap_check(memcmp(seed, pk, 32) == 0, "public key b64 bytes", "differ");
 }
 
+/* Signing into objects whose signatures or hashes have the wrong shape. */
+static void test_sign_errors(const struct mxm_signing_key *key)
+{
+  struct mxm_error err;
+  struct mxm_json *j = parse("{\"signatures\":[]}");
+  tap_int_eq("sign: signatures not an object", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  tap_str_eq("sign: signatures pointer", "/signatures", err.where);
+  mxm_json_free(&j);
+  j = parse("{\"signatures\":{\"domain\":\"x\"}}");
+  tap_int_eq("sign: signatures.domain not an object", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  mxm_json_free(&j);
+  j = parse("[]");
+  tap_int_eq("sign: array", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  mxm_json_free(&j);
+  j = parse("{\"x\":1.5}");
+  tap_int_eq("sign: float is not strict canonical", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  tap_str_eq("sign: float pointer", "/x", err.where);
+  mxm_json_free(&j);
+  j = parse("{\"type\":\"X\",\"hashes\":7,\"content\":{}}");
+  tap_int_eq("sign event: hashes not an object", MXM_E_MALFORMED, mxm_sign_event(j, &rv_v6, "domain", key, &err));
+  tap_str_eq("sign event: hashes pointer", "/hashes", err.where);
+  mxm_json_free(&j);
+  j = parse("{\"type\":\"X\",\"content\":{\"f\":0.5}}");
+  tap_int_eq("sign event v6: float", MXM_E_MALFORMED, mxm_sign_event(j, &rv_v6, "domain", key, &err));
+  tap_str_eq("sign event v6: float pointer", "/content/f", err.where);
+  tap_int_eq("sign event v4: float is lax", MXM_OK, mxm_sign_event(j, &rv_v4, "domain", key, &err));
+  tap_int_eq("verify event v4 with float", 1, mxm_verify_event_server(j, &rv_v4, "domain", "ed25519:1", key->public_key));
+  mxm_json_free(&j);
+}
+
 int main(void)
 {
   struct mxm_signing_key key;
@@ -437,5 +467,6 @@ int main(void)
   test_verify(&key);
   test_event_signing(&key);
   test_event_ids();
+  test_sign_errors(&key);
   return tap_done();
 }
