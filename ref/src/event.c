@@ -860,15 +860,36 @@ static enum mxm_event_kind kind_of(const char *type)
   return MXM_EVENT_OTHER;
 }
 
-/* Whole-event size as canonical JSON (C-S "Size limits"). */
+/*
+ * Whole-event size as canonical JSON (C-S "Size limits").
+ *
+ * In v1-v5 (lax) the encoder refuses a few values no server can sign
+ * (1e400, integers beyond int64). DECISION: such an event still parses,
+ * measured by its plain serialisation instead, so that a power-levels event
+ * holding 1e400 reaches the power-levels rule, which rejects it as
+ * v1-floaty-power-levels.md says ("Infinity ... cause the powerlevel event
+ * to be rejected"), rather than being undecidable.
+ */
 static enum mxm_status check_size(struct parse *p, const struct mxm_json *root)
 {
   char *out = NULL;
   size_t len = 0;
-  enum mxm_status st = mxm_canonical_encode(root, mxm_canon_mode_for(p->rv), &out, &len, p->err);
+  struct mxm_error cerr;
+  enum mxm_status st = mxm_canonical_encode(root, mxm_canon_mode_for(p->rv), &out, &len, &cerr);
   free(out);
-  if(st != MXM_OK)
-    return st; /* err filled by the encoder, with its pointer */
+  out = NULL;
+  if(st == MXM_E_MALFORMED && !p->rv->strict_canonical) {
+    out = mxm_json_to_string(root, &len);
+    if(!out)
+      return mxm_error_set(p->err, MXM_E_NOMEM, "", "out of memory");
+    free(out);
+    st = MXM_OK;
+  }
+  if(st != MXM_OK) {
+    if(p->err)
+      *p->err = cerr; /* the encoder's status, pointer and message */
+    return st;
+  }
   if(len > MXM_MAX_EVENT_BYTES)
     return mxm_error_set(p->err, MXM_E_TOO_BIG, "",
                          "event is %zu bytes as canonical JSON; the limit is %d", len,

@@ -381,7 +381,7 @@ static int refs_grow(struct mxm_state *st)
   for(i = 0; i < st->refs_cap; i++) {
     if(!st->refs[i].id)
       continue;
-    for(j = st->refs[i].hash & (cap - 1); t[j].id; j = (j + 1) & (cap - 1))
+    for(j = hash_str(st->arena + st->refs[i].id) & (cap - 1); t[j].id; j = (j + 1) & (cap - 1))
       ;
     t[j] = st->refs[i];
   }
@@ -394,7 +394,7 @@ static int refs_grow(struct mxm_state *st)
 static enum mxm_status ref_put(struct mxm_state *st, mxmi_str id, const char *id_str, mxmi_str type,
                                mxmi_str state_key, mxmi_str room_id)
 {
-  uint32_t h = (uint32_t)hash_str(id_str);
+  uint64_t h = hash_str(id_str);
   size_t j;
   if(st->refs_count + 1 > st->refs_cap / 4 * 3 && !refs_grow(st))
     return MXM_E_NOMEM;
@@ -404,7 +404,6 @@ static enum mxm_status ref_put(struct mxm_state *st, mxmi_str id, const char *id
   if(!st->refs[j].id)
     st->refs_count++;
   st->refs[j].id = id;
-  st->refs[j].hash = h;
   st->refs[j].type = type;
   st->refs[j].state_key = state_key;
   st->refs[j].room_id = room_id;
@@ -421,7 +420,7 @@ int mxm_state_event_by_id(const struct mxm_state *st, const char *event_id, cons
   off = intern_find(st, event_id);
   if(!off)
     return 0;
-  for(j = (uint32_t)hash_str(event_id) & (st->refs_cap - 1); st->refs[j].id;
+  for(j = hash_str(event_id) & (st->refs_cap - 1); st->refs[j].id;
       j = (j + 1) & (st->refs_cap - 1)) {
     if(st->refs[j].id != off)
       continue;
