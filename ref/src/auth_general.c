@@ -393,6 +393,19 @@ static int chk_pl_types(const struct mxmi_ctx *c, struct mxmi_why *why)
     snprintf(why->where, sizeof(why->where), "%s", p->invalid_where);
     return MXMI_FIRES;
   }
+  /* v1-v5 floats are defined only from spec v1.18 (edit pl.float_values).
+   * Before it, rule 10.1 already required users values to be integers (or
+   * integer strings), so a float there is rejected; a float anywhere else is
+   * not covered by that release's text: cannot decide. */
+  if(p->has_float && c->rv->float_pl && !mxmi_edit(c, "pl.float_values")) {
+    snprintf(why->where, sizeof(why->where), "%s", p->float_where);
+    if(strncmp(p->float_where, "/content/users/", 15) == 0)
+      return MXMI_FIRES;
+    mxm_error_set(why->err, MXM_E_UNDECIDABLE, p->float_where,
+                  "cannot decide: spec %s does not define float power levels (the text exists from v1.18)",
+                  mxm_spec_name(c->opt->spec));
+    return MXMI_UNDECIDED;
+  }
   for(i = 0; i < p->n_users; i++) {
     if(!mxm_user_id_valid(p->users[i].key, strlen(p->users[i].key))) {
       pointer_key(why->where, sizeof(why->where), "users", p->users[i].key);
