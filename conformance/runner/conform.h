@@ -146,6 +146,10 @@ const struct mxm_json *mxmc_room_state(const struct mxmc_room *room);
  * including those of events expanded since (borrowed). */
 const struct mxm_json *mxmc_room_server_keys(const struct mxmc_room *room);
 
+/* Events of other rooms that expanded events name in auth_events (the
+ * "foreign:<type>" selector), or NULL if there are none (borrowed). */
+const struct mxm_json *mxmc_room_other_events(const struct mxmc_room *room);
+
 /* The test event of a case, from exactly one of event / rawEvent /
  * rawEventText in `holder` (a test or a sequence step). Exactly one of
  * *event (owned) and *event_text (owned) is set on success.
@@ -282,6 +286,7 @@ struct mxmc_options {
   struct mxmc_xfail *xfail;    /* NULL = none */
   struct mxmc_adapter *adapter; /* NULL = the reference in process */
   int progress;                /* progress line on stderr */
+  FILE *dump;                  /* --dump-requests: every request line, or NULL */
 };
 /* Run every case of f. Adds results to rep. */
 void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, struct mxmc_report *rep);

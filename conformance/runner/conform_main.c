@@ -47,6 +47,8 @@ static void usage(FILE *f)
       "                       a summary line), markdown, html\n"
       "  --output FILE        write the report to FILE instead of standard output\n"
       "  -v, --verbose        text format: also list passing and skipped cases\n"
+      "  --dump-requests FILE write every request sent to the implementation to FILE,\n"
+      "                       one JSON line each (what an adapter would receive)\n"
       "  --progress / --no-progress\n"
       "                       progress line on stderr (default: when stderr is a terminal)\n"
       "\n"
@@ -148,7 +150,7 @@ int mxmc_main(int argc, char **argv)
   struct mxmc_options opt;
   struct mxmc_xfail xf;
   int lint = 0, coverage = 1, verbose = 0, progress = -1, positional = 0, i, rc = MXMC_EXIT_OK;
-  const char *adapter_cmd = NULL, *xfail_path = NULL, *output = NULL;
+  const char *adapter_cmd = NULL, *xfail_path = NULL, *output = NULL, *dump_path = NULL;
   double timeout = 10;
   enum mxmc_format fmt = MXMC_FMT_TEXT;
   char **paths = NULL;
@@ -224,6 +226,9 @@ int mxmc_main(int argc, char **argv)
         rc = MXMC_EXIT_USAGE;
         goto done;
       }
+    } else if(strcmp(a, "--dump-requests") == 0) {
+      NEED_ARG();
+      dump_path = argv[++i];
     } else if(strcmp(a, "--expected-failures") == 0) {
       NEED_ARG();
       xfail_path = argv[++i];
@@ -280,6 +285,14 @@ int mxmc_main(int argc, char **argv)
     if(!out) {
       fprintf(stderr, "mxm conform: %s: cannot open for writing\n", output);
       out = stdout;
+      rc = MXMC_EXIT_USAGE;
+      goto done;
+    }
+  }
+  if(dump_path) {
+    opt.dump = fopen(dump_path, "w");
+    if(!opt.dump) {
+      fprintf(stderr, "mxm conform: %s: cannot open for writing\n", dump_path);
       rc = MXMC_EXIT_USAGE;
       goto done;
     }
@@ -359,6 +372,8 @@ int mxmc_main(int argc, char **argv)
             mxmc_report_count(rep, MXMC_SKIP), mxmc_report_count(rep, MXMC_XFAIL), mxmc_report_count(rep, MXMC_XPASS),
             mxmc_report_file_errors(rep));
 done:
+  if(opt.dump)
+    fclose(opt.dump);
   mxmc_report_free(&rep);
   mxmc_adapter_stop(&opt.adapter);
   mxmc_xfail_free(&xf);

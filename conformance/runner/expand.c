@@ -35,6 +35,7 @@ struct mxmc_room {
   char *room_id;                  /* owned */
   struct mxm_json *state;         /* owned: array of full events */
   struct mxm_json *keys;          /* owned: server -> {key id -> public key} */
+  struct mxm_json *foreign;       /* owned: events of other rooms named by auth_events, or NULL */
   struct rec *recs;               /* owned: one per state event, in order */
   size_t n_recs, cap_recs;
   int64_t depth;                  /* depth of the last event */
@@ -172,6 +173,35 @@ static enum mxm_status select_auth(const struct mxmc_room *room, const char *typ
  * state_key): room_id, depth, prev_events, origin_server_ts, auth_events
  * (unless present), event_id (v1/v2), then sign by the sender's server and
  * `signers`, and compute the ID into id_out. prev: -1 = none, else the rec. */
+static enum mxm_status sign_all(struct mxmc_room *room, struct mxm_json *ev, const char *sender_server,
+                                const struct mxm_json *signers, struct mxm_error *err);
+
+/* finish_event with a test event that may be invalid on purpose: an event
+ * that cannot be hashed and signed because it is not canonical JSON for its
+ * room version (floats or out-of-range integers in v6+) is sent unsigned and
+ * without a computed ID; it is invalid anyway, which is what such a case
+ * tests. */
+static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev, long prev,
+                                    const struct mxm_json *signers, int fill_auth, char id_out[MXM_EVENT_ID_MAX],
+                                    struct mxm_error *err);
+static enum mxm_status finish_test_event(struct mxmc_room *room, struct mxm_json *ev, long prev,
+                                         const struct mxm_json *signers, struct mxm_error *err)
+{
+  char id[MXM_EVENT_ID_MAX];
+  struct mxm_error e2;
+  enum mxm_status s;
+  mxm_error_clear(&e2);
+  s = finish_event(room, ev, prev, signers, 1, id, &e2);
+  if(s == MXM_E_MALFORMED) {
+    mxm_json_object_del(ev, "hashes");
+    mxm_json_object_del(ev, "signatures");
+    return MXM_OK;
+  }
+  if(s != MXM_OK && err)
+    *err = e2;
+  return s;
+}
+
 static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev, long prev,
                                     const struct mxm_json *signers, int fill_auth, char id_out[MXM_EVENT_ID_MAX],
                                     struct mxm_error *err)
@@ -181,9 +211,7 @@ static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev,
   const char *state_key = mxm_json_string(mxm_json_get(ev, "state_key"));
   int is_create = type && strcmp(type, "m.room.create") == 0;
   int64_t depth = prev >= 0 ? room->depth + 1 : 1;
-  struct mxm_signing_key key;
   const char *sender_server = sender ? mxm_id_domain(sender) : NULL;
-  size_t i;
   enum mxm_status s;
 
   if(!type || !sender || !sender_server)
@@ -231,7 +259,19 @@ static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev,
     if(mxm_json_object_set(ev, "event_id", mxm_json_new_string(id)) != MXM_OK)
       return OOM(err);
   }
-  if(!mxm_json_get(ev, "signatures")) {
+  if(!mxm_json_get(ev, "signatures") && (s = sign_all(room, ev, sender_server, signers, err)) != MXM_OK)
+    return s;
+  return mxm_compute_event_id(ev, room->rv, id_out, err);
+}
+
+/* Hash and sign ev by its sender's server and every server in signers. */
+static enum mxm_status sign_all(struct mxmc_room *room, struct mxm_json *ev, const char *sender_server,
+                                const struct mxm_json *signers, struct mxm_error *err)
+{
+  struct mxm_signing_key key;
+  enum mxm_status s;
+  size_t i;
+  {
     if((s = involve_server(room, sender_server, err)) != MXM_OK)
       return s;
     if(mxm_signing_key_for_name(sender_server, &key) != MXM_OK)
@@ -250,7 +290,7 @@ static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev,
         return s;
     }
   }
-  return mxm_compute_event_id(ev, room->rv, id_out, err);
+  return MXM_OK;
 }
 
 /* Append a finished event to the state. Takes ownership of ev. */
@@ -639,6 +679,7 @@ void mxmc_room_free(struct mxmc_room **roomp)
   free(room->recs);
   mxm_json_free(&room->state);
   mxm_json_free(&room->keys);
+  mxm_json_free(&room->foreign);
   free(room->domain);
   free(room->room_id);
   free(room);
@@ -653,6 +694,11 @@ const struct mxm_json *mxmc_room_state(const struct mxmc_room *room)
 const struct mxm_json *mxmc_room_server_keys(const struct mxmc_room *room)
 {
   return room->keys;
+}
+
+const struct mxm_json *mxmc_room_other_events(const struct mxmc_room *room)
+{
+  return room->foreign;
 }
 
 /* Names collected from an object (foreach must not modify what it walks). */
@@ -820,8 +866,15 @@ static enum mxm_status foreign_ref(struct mxmc_room *room, const char *type, con
     }
     b64_encode(hash, sizeof(hash), 0, b64, sizeof(b64));
     r.ref_b64 = b64;
-    mxm_json_free(&ev);
-    if(mxm_json_array_add(arr, ref_of(room, &r)) != MXM_OK)
+    if(mxm_json_array_add(arr, ref_of(room, &r)) != MXM_OK) {
+      mxm_json_free(&ev);
+      return OOM(err);
+    }
+    if(!room->foreign && !(room->foreign = mxm_json_new_array())) {
+      mxm_json_free(&ev);
+      return OOM(err);
+    }
+    if(mxm_json_array_add(room->foreign, ev) != MXM_OK)
       return OOM(err);
   }
   return MXM_OK;
@@ -885,7 +938,7 @@ enum mxm_status mxmc_room_expand_event(struct mxmc_room *room, const struct mxm_
   const struct mxm_json *v;
   const char *type, *sender, *state_key, *membership, *prev_mode;
   struct mxm_json *ev = NULL, *content = NULL;
-  char ptr[MXM_ERROR_WHERE_MAX], id[MXM_EVENT_ID_MAX];
+  char ptr[MXM_ERROR_WHERE_MAX];
   enum mxm_status s;
   size_t i;
   long prev;
@@ -969,7 +1022,7 @@ enum mxm_status mxmc_room_expand_event(struct mxmc_room *room, const struct mxm_
       goto oom;
     *explicit_auth_out = 1;
   }
-  if((s = finish_event(room, ev, prev, mxm_json_get(ce, "signedBy"), 1, id, err)) != MXM_OK)
+  if((s = finish_test_event(room, ev, prev, mxm_json_get(ce, "signedBy"), err)) != MXM_OK)
     goto fail;
   v = mxm_json_get(ce, "omit");
   for(i = 0; i < mxm_json_array_len(v); i++) {

@@ -58,6 +58,34 @@ static const char *where_of(const struct mxm_error *err)
   return err->where[0] ? err->where : "/";
 }
 
+/* {"events": other_events + state} for mxm_state_load_json. Events of other
+ * rooms (other_events) go first: the reference indexes every event it is
+ * given by ID (for the auth-events rules), and the room's own events, put
+ * after them, replace them as current state. NULL on OOM. */
+static struct mxm_json *state_doc(const struct mxm_json *req)
+{
+  struct mxm_json *doc = mxm_json_new_object(), *events = mxm_json_new_array();
+  const struct mxm_json *other = mxm_json_get(req, "other_events"), *state = mxm_json_get(req, "state");
+  size_t i;
+  if(!doc || !events)
+    goto fail;
+  for(i = 0; i < mxm_json_array_len(other); i++)
+    if(mxm_json_array_add(events, mxm_json_ref(mxm_json_array_get(other, i))) != MXM_OK)
+      goto fail;
+  for(i = 0; i < mxm_json_array_len(state); i++)
+    if(mxm_json_array_add(events, mxm_json_ref(mxm_json_array_get(state, i))) != MXM_OK)
+      goto fail;
+  if(mxm_json_object_set(doc, "events", events) != MXM_OK) {
+    events = NULL;
+    goto fail;
+  }
+  return doc;
+fail:
+  mxm_json_free(&doc);
+  mxm_json_free(&events);
+  return NULL;
+}
+
 /* Room version, spec release and state of a request. 0 on success; on
  * failure an error response replaces *resp and -1 is returned. */
 static int load_common(const struct mxm_json *req, struct mxm_json **resp, const struct mxm_room_version **rv,
@@ -83,8 +111,8 @@ static int load_common(const struct mxm_json *req, struct mxm_json **resp, const
     *resp = error_response(*resp, "out of memory");
     return -1;
   }
-  doc = mxm_json_new_object();
-  if(!doc || mxm_json_object_set(doc, "events", mxm_json_ref(mxm_json_get(req, "state"))) != MXM_OK ||
+  doc = state_doc(req);
+  if(!doc ||
      (mxm_json_get(req, "server_keys") &&
       mxm_json_object_set(doc, "server_keys", mxm_json_ref(mxm_json_get(req, "server_keys"))) != MXM_OK)) {
     mxm_json_free(&doc);
@@ -332,8 +360,8 @@ static struct mxm_json *answer_sequence(const struct mxm_json *req, struct mxm_j
   if(mxm_room_new(rv, &opt, &room) != MXM_OK)
     return error_response(r, "out of memory");
   {
-    struct mxm_json *doc = mxm_json_new_object();
-    if(!doc || mxm_json_object_set(doc, "events", mxm_json_ref(mxm_json_get(req, "state"))) != MXM_OK ||
+    struct mxm_json *doc = state_doc(req);
+    if(!doc ||
        (mxm_json_get(req, "server_keys") &&
         mxm_json_object_set(doc, "server_keys", mxm_json_ref(mxm_json_get(req, "server_keys"))) != MXM_OK) ||
        mxm_state_load_json(mxm_room_state_mut(room), doc, &err) != MXM_OK) {

@@ -35,6 +35,14 @@ struct run {
 static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, char **fault)
 {
   *fault = NULL;
+  if(r->opt->dump) {
+    char *line = mxm_json_to_string(req, NULL);
+    if(line) {
+      fprintf(r->opt->dump, "%s\n", line);
+      fflush(r->opt->dump);
+      free(line);
+    }
+  }
   if(r->opt->adapter)
     return mxmc_adapter_call(r->opt->adapter, req, fault);
   {
@@ -378,6 +386,8 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   req = base_request("auth", id);
   if(!req || add_room(req, v, spec, room) ||
      mxm_json_object_set(req, "check_auth_events", mxm_json_new_bool(explicit_auth)) != MXM_OK ||
+     (mxmc_room_other_events(room) &&
+      mxm_json_object_set(req, "other_events", mxm_json_ref(mxmc_room_other_events(room))) != MXM_OK) ||
      (ev && mxm_json_object_set(req, "event", ev) != MXM_OK) ||
      (text && mxm_json_object_set(req, "event_text", mxm_json_new_string(text)) != MXM_OK)) {
     ev = NULL;
@@ -574,6 +584,12 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
               (got_status != want_status || !got_err || !want_err || strcmp(got_err, want_err) != 0)) {
       res.outcome = MXMC_FAIL;
       res.message = mxmc_strdup("refused, but with another status or errcode");
+    } else if(mxm_json_get(exp, "auth") && !mxm_json_get(resp, "verdict")) {
+      res.outcome = MXMC_FAIL;
+      res.message = mxmc_strdup("the endpoint sent no event, but the case expects the auth verdict of the event it sends");
+    } else if(!mxm_json_get(exp, "auth") && mxm_json_get(resp, "verdict") && want && strcmp(want, "refused") == 0) {
+      res.outcome = MXMC_FAIL;
+      res.message = mxmc_strdup("the endpoint refused but still sent an event");
     } else if(mxm_json_get(exp, "auth")) {
       res.outcome = compare_auth(r, exp, v, resp, &res.message);
     } else {
@@ -623,7 +639,10 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
   snprintf(id, sizeof(id), "%s#%lld@v%s", r->f->name, (long long)res.tc_id, v);
   req = base_request("sequence", id);
   out_steps = mxm_json_new_array();
-  if(!req || !out_steps || add_room(req, v, spec, room)) {
+  /* the state before the first step: a copy, since accepted steps are
+   * appended to the room being built */
+  if(!req || !out_steps || add_room(req, v, spec, room) ||
+     mxm_json_object_set(req, "state", mxm_json_copy(mxmc_room_state(room))) != MXM_OK) {
     mxm_json_free(&req);
     mxm_json_free(&out_steps);
     mxmc_room_free(&room);
