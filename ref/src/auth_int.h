@@ -16,12 +16,6 @@
 #include "mxm/state.h"
 #include "mxm/version.h"
 
-/* Declared by core-a's version.c (room-version-aware form of
- * mxm_spec_edit_active: some edits reached the v6/v7 texts later than the
- * others). Repeated here, compatibly, so this file does not depend on when
- * the declaration lands in mxm/version.h. */
-int mxm_spec_edit_active_rv(const char *id, enum mxm_spec_release release, const struct mxm_room_version *rv);
-
 /* Citation families of the rule numbering (digest 3.4, 3.5), chosen from the
  * version columns, never from the version number:
  *   F1  member rule 5, no restricted (v1-v5)
