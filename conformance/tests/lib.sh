@@ -29,11 +29,11 @@ expect_rc() {
 }
 # expect_grep PATTERN FILE WHAT
 expect_grep() {
-  grep -qE -- "$1" "$2" || { echo "--- $2:" >&2; head -50 "$2" >&2; fail "$3: no line matches /$1/"; }
+  grep -qE -e "$1" "$2" || { echo "--- $2:" >&2; head -50 "$2" >&2; fail "$3: no line matches /$1/"; }
   ok "$3"
 }
 expect_no_grep() {
-  if grep -qE -- "$1" "$2"; then
+  if grep -qE -e "$1" "$2"; then
     grep -E -- "$1" "$2" | head -5 >&2
     fail "$3: unexpected line matching /$1/"
   fi
