@@ -14,6 +14,20 @@
  * (historical IDs accepted); canonical-JSON value rules for v6+ rooms (no
  * floats, integers within +-(2^53-1)).
  *
+ * Details of the checks (event.c has the reasons):
+ *   - type, sender: required strings; room_id: required string starting '!'
+ *     except on a v12 m.room.create; state_key, event_id: optional strings
+ *     (event_id starts '$'; required in v1/v2, whose PDUs carry it);
+ *     content: required object. These five strings must not hold U+0000.
+ *   - prev_events, auth_events: optional arrays of event-ID strings; v1/v2
+ *     also accept the PDU form [id, {"sha256": ...}].
+ *   - depth: optional; an integer in [0, rv->max_depth].
+ *   - unsigned.prev_content.membership is read when it is a string.
+ *   - Input larger than 16 x 65536 raw bytes is MXM_E_TOO_BIG unparsed.
+ * Typed content never fails the parse: a wrong type leaves the field NULL
+ * (or pl.valid = 0). A typed string that holds U+0000 is treated as "not a
+ * string", so "join\u0000x" can never pass for "join".
+ *
  * What parsing does NOT decide: anything the auth rules decide. A member event
  * with no state_key or no content.membership parses (the member rule rejects
  * it as "member.shape"); a power-levels event whose values are wrong for the
@@ -97,13 +111,16 @@ struct mxm_member_content {
 };
 
 struct mxm_create_content {
-  const char *creator;       /* content.creator, NULL if absent or not a string */
+  const char *creator;       /* content.creator, NULL if absent or not a string
+                                (or a string holding U+0000) */
   int federate;              /* m.federate, default 1 */
   const char *room_version;  /* NULL if absent (= "1") */
   int room_version_valid;    /* room_version absent or a string */
   const char **additional_creators; /* owned array of borrowed strings */
   size_t n_additional_creators;
   int additional_creators_valid; /* absent, or an array of valid user-ID strings */
+  int has_creator;           /* content.creator is present (any type): the v1-v10
+                                create rule rejects only a *missing* creator */
 };
 
 struct mxm_join_rules_content {
@@ -159,10 +176,13 @@ const char *mxm_event_id(const struct mxm_event *ev);
 
 void mxm_event_free(struct mxm_event **evp);
 
-/* 1 if s is a valid user ID for federation: "@" localpart ":" server_name,
- * at most 255 bytes, localpart of historical form (any code point except
- * ':' and NUL, possibly empty, per appendices "Historical User IDs"), and a
- * syntactically valid server_name. 0 otherwise. */
+/* 1 if s (len bytes) is a valid user ID for federation: "@" localpart ":"
+ * server_name, at most 255 bytes, a non-empty localpart of the historical
+ * character set extended_user_id_char = %x21-39 / %x3B-7E (printable ASCII
+ * except ':'; appendices "Historical User IDs", which servers MUST accept),
+ * and a server_name per appendices "Server Name". 0 otherwise, and for
+ * s == NULL. (The spec digest said "any code point except ':' and NUL,
+ * possibly empty"; the appendix text is the one above.) */
 int mxm_user_id_valid(const char *s, size_t len);
 /* The server_name part of a user/room/event ID ("example.org:8448"), as a
  * pointer into s after the first ':'; NULL if there is no ':'. */

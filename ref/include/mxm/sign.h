@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "mxm/canonical.h"
 #include "mxm/json.h"
 #include "mxm/status.h"
 #include "mxm/version.h"
@@ -17,7 +18,10 @@
 extern "C" {
 #endif
 
-/* Unpadded base64 of 32 bytes is 43 chars; room for "$" and NUL. */
+/* Unpadded base64 of 32 bytes is 43 chars; room for "$" and NUL. A v1/v2
+ * event ID (chosen by the server, up to 255 bytes) longer than
+ * MXM_EVENT_ID_MAX - 1 bytes makes mxm_compute_event_id fail with
+ * MXM_E_TOO_BIG; use the event's event_id field directly for those. */
 #define MXM_EVENT_ID_MAX 64
 
 struct mxm_signing_key {
@@ -78,6 +82,33 @@ enum mxm_status mxm_sign_event(struct mxm_json *event, const struct mxm_room_ver
  * one of the given keys. */
 int mxm_verify_event_server(const struct mxm_json *event, const struct mxm_room_version *rv,
                             const char *server, const char *key_id, const unsigned char public_key[32]);
+
+/* Room version 12: the room ID is "!" + the create event's ID without the
+ * leading "$" (content/rooms/v12.md). create_event must be the m.room.create
+ * event; rv must be a version whose room ID comes from the create event
+ * (rv->creators_v12), else MXM_E_UNSUPPORTED. */
+enum mxm_status mxm_room_id_from_create(const struct mxm_json *create_event, const struct mxm_room_version *rv,
+                                        char out[MXM_EVENT_ID_MAX], struct mxm_error *err) MXM_MUST_CHECK;
+
+/* Unpadded standard base64 of len bytes into buf (buflen >= 4*ceil(len/3)+1).
+ * Returns buf, or NULL if buflen is too small. */
+char *mxm_base64_encode(const unsigned char *bin, size_t len, char *buf, size_t buflen);
+
+/* mxm_verify_json with the canonical mode given (events of room versions
+ * 1-5 are canonicalised in MXM_CANON_LAX mode). */
+int mxm_verify_json_mode(const struct mxm_json *obj, const char *entity, const char *key_id,
+                         const unsigned char public_key[32], enum mxm_canon_mode mode);
+
+/* The bytes a signature of obj covers: canonical JSON of obj without
+ * `signatures` and `unsigned` (appendices "Signing Details"). *out is
+ * malloc'd (free()). Errors as mxm_canonical_encode; MXM_E_MALFORMED if obj
+ * is not an object. */
+enum mxm_status mxm_signing_bytes(const struct mxm_json *obj, enum mxm_canon_mode mode, char **out,
+                                  size_t *out_len, struct mxm_error *err) MXM_MUST_CHECK;
+
+/* 1 if sig_b64 (unpadded base64, either alphabet) is a valid Ed25519
+ * signature of msg[0..len) under public_key; 0 otherwise. */
+int mxm_verify_detached_b64(const char *msg, size_t len, const char *sig_b64, const unsigned char public_key[32]);
 
 #ifdef __cplusplus
 }

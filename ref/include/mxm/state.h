@@ -113,6 +113,14 @@ int64_t mxm_state_user_level(const struct mxm_state *st, const char *user_id);
  * state_default 50 with a PL event, and with none: 0 before v1.7, 50 from). */
 int64_t mxm_state_level(const struct mxm_state *st, const char *name, enum mxm_spec_release release);
 
+/* The power level an event of `type` requires (auth rule 8, digest 3.1):
+ * events[type] of the current power levels, else state_default (is_state)
+ * or events_default, with the defaults of mxm_state_level. Member events
+ * are governed by invite/kick/ban instead and never ask this. An unknown
+ * `name` above, or type == NULL here, gives MXM_PL_INFINITE. */
+int64_t mxm_state_required_level(const struct mxm_state *st, const char *type, int is_state,
+                                 enum mxm_spec_release release);
+
 #ifdef __cplusplus
 }
 #endif

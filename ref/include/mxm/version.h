@@ -60,6 +60,9 @@ const struct mxm_room_version *mxm_room_version_find(const char *id);
 /* All rows, in order; *count gets the number (12). Static storage. */
 const struct mxm_room_version *mxm_room_versions(size_t *count);
 
+/* Number of rows in the table. */
+#define MXM_N_ROOM_VERSIONS 12
+
 /*
  * Spec releases. The auth-rule text of existing room versions changed between
  * releases (digest 3.9); the library follows the text of one release, by
@@ -109,6 +112,27 @@ const struct mxm_spec_edit *mxm_spec_edits(size_t *count);
 /* 1 if edit `id` is in force in `release` (for the room versions it
  * concerns); 0 otherwise or for an unknown id. */
 int mxm_spec_edit_active(const char *id, enum mxm_spec_release release);
+
+/*
+ * The same for one room version: 1 if the text of room version rv in release
+ * `release` has the edit's behaviour. 0 for an unknown id, a NULL rv, or a
+ * room version the edit does not concern (e.g. "knock.from_invite" in v1-v6,
+ * which have no knock). Some edits reached a few room versions' pages later
+ * than the others: "federate.rule" and "auth_events.rejected" are in the
+ * v1-v5 and v8+ texts from v1.3/v1.4 but in the v6 and v7 texts only from
+ * v1.14 (matrix-spec #2065); this function knows that, mxm_spec_edit_active
+ * does not. A room version that did not exist yet in `release` is answered
+ * as if its text had existed (see mxm_room_version_first_release).
+ */
+int mxm_spec_edit_active_rv(const char *id, enum mxm_spec_release release,
+                            const struct mxm_room_version *rv);
+/* The room versions edit `id` concerns, as a bit mask (bit n-1 = version n);
+ * 0 for an unknown id. */
+unsigned mxm_spec_edit_rooms(const char *id);
+
+/* The first spec release that defined room version rv (v1-v6: r0; v7 v1.1;
+ * v8, v9 v1.2; v10 v1.3; v11 v1.8; v12 v1.16). */
+enum mxm_spec_release mxm_room_version_first_release(const struct mxm_room_version *rv);
 
 #ifdef __cplusplus
 }

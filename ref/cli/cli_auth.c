@@ -1,0 +1,73 @@
+/* cli_auth.c: see cli_auth.h. */
+#include "cli_auth.h"
+
+#include "cli.h"
+
+void cli_print_result(FILE *f, const struct mxm_result *res)
+{
+  fputs("{\"verdict\": ", f);
+  cli_json_string(f, mxm_verdict_name(res->verdict));
+  fputs(", \"rule\": ", f);
+  cli_json_string(f, res->rule_id);
+  fputs(", \"reason\": ", f);
+  cli_json_string(f, res->reason);
+  fputs(", \"spec\": ", f);
+  cli_json_string(f, res->spec);
+  fputs(", \"where\": ", f);
+  cli_json_string(f, res->where);
+  fputs("}", f);
+}
+
+void cli_print_transition(FILE *f, const struct mxm_transition *t)
+{
+  fputs("{\"outcome\": ", f);
+  cli_json_string(f, t->outcome);
+  fputs(", \"text\": ", f);
+  cli_json_string(f, t->text);
+  fprintf(f, ", \"must_never_happen\": %s, \"not_implemented\": %s}", t->must_never_happen ? "true" : "false",
+          t->not_implemented ? "true" : "false");
+}
+
+void cli_print_apply_transition(FILE *f, const struct mxm_apply_result *ar, enum mxm_era era)
+{
+  int e;
+  if(!ar->is_member || !ar->transition[era].outcome) {
+    fputs("null", f);
+    return;
+  }
+  fputs("{\"from\": ", f);
+  cli_json_string(f, mxm_membership_name(ar->from));
+  fputs(", \"to\": ", f);
+  cli_json_string(f, mxm_membership_name(ar->to));
+  fprintf(f, ", \"self\": %s, \"era\": ", ar->self ? "true" : "false");
+  cli_json_string(f, mxm_era_name(era));
+  fputs(", \"outcome\": ", f);
+  cli_json_string(f, ar->transition[era].outcome);
+  fputs(", \"text\": ", f);
+  cli_json_string(f, ar->transition[era].text);
+  fputs(", \"eras\": {", f);
+  for(e = MXM_ERA_R0; e <= MXM_ERA_V1_3; e++) {
+    if(e != MXM_ERA_R0)
+      fputs(", ", f);
+    cli_json_string(f, mxm_era_name((enum mxm_era)e));
+    fputs(": ", f);
+    cli_print_transition(f, &ar->transition[e]);
+  }
+  fputs("}}", f);
+}
+
+int cli_load_state(const char *path, struct mxm_state *st)
+{
+  struct mxm_json *doc = NULL;
+  struct mxm_error err;
+  int rc = cli_read_json(path, &doc);
+  if(rc)
+    return rc;
+  if(mxm_state_load_json(st, doc, &err) != MXM_OK) {
+    cli_report(path, &err);
+    mxm_json_free(&doc);
+    return err.status == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
+  }
+  mxm_json_free(&doc);
+  return 0;
+}

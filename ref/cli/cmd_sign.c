@@ -1,0 +1,132 @@
+/*
+ * cmd_sign.c: `mxm sign`, sign an event as a server does (mxm_sign_event:
+ * content hash, then an Ed25519 signature over the redacted form), or a
+ * plain JSON object such as a third-party-invite `signed` object
+ * (mxm_sign_json), with a key from a base64 seed or a conformance key name.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void help(FILE *f)
+{
+  fprintf(f, "usage: mxm sign (--seed B64 | --key-name NAME) [--key-id ed25519:ID]\n"
+             "                --server NAME [--room-version V] [FILE|-]\n"
+             "       mxm sign (--seed B64 | --key-name NAME) --show-public-key\n\n"
+             "Sign the JSON in FILE (default: standard input) and print it as canonical JSON\n"
+             "plus a newline.\n\n"
+             "  --seed B64         32-byte Ed25519 seed, unpadded base64 (standard or URL-safe)\n"
+             "  --key-name NAME    the conformance corpus's derived key: seed = SHA-256 of\n"
+             "                     \"mxm-conformance-key:NAME\" (conformance/FORMAT.md \"Keys\")\n"
+             "  --key-id ID        signing key identifier (default ed25519:1)\n"
+             "  --server NAME      the signing entity (server name, or identity server)\n"
+             "  --room-version V   sign as an event of room version V: set hashes.sha256 to\n"
+             "                     the content hash, then sign the redacted form and add the\n"
+             "                     signature to the event. Without it the input is signed as a\n"
+             "                     plain JSON object (appendices \"Signing JSON\"), e.g. a 3PID\n"
+             "                     `signed` object {mxid, sender, token}.\n"
+             "  --show-public-key  print the key's public key (unpadded standard base64) and exit\n\n"
+             "Example (appendix test vector):\n"
+             "  echo '{}' | mxm sign --seed YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1 --server domain\n\n"
+             "exit: 0 written; 2 usage, bad seed, unreadable file, malformed JSON or not\n"
+             "      encodable; 3 internal error\n");
+}
+
+static int is_opt(const char *a, const char *name)
+{
+  size_t n = strlen(name);
+  return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+int cmd_sign(int argc, char **argv)
+{
+  const struct mxm_room_version *rv = NULL;
+  const char *file = "-", *seed = NULL, *key_name = NULL, *key_id = "ed25519:1", *server = NULL;
+  int have_file = 0, show_pk = 0, i, rc;
+  struct mxm_signing_key key;
+  struct mxm_json *j = NULL;
+  struct mxm_error err;
+  char *out = NULL;
+  enum mxm_status st;
+
+  for(i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if(cli_is_help(a)) {
+      help(stdout);
+      return MXM_EXIT_OK;
+    }
+    if(strcmp(a, "--show-public-key") == 0)
+      show_pk = 1;
+    else if(is_opt(a, "--seed") || is_opt(a, "--key-name") || is_opt(a, "--key-id") || is_opt(a, "--server") ||
+            is_opt(a, "--room-version")) {
+      char opt[32];
+      size_t n = strcspn(a, "=");
+      if(n >= sizeof(opt))
+        n = sizeof(opt) - 1;
+      memcpy(opt, a, n);
+      opt[n] = '\0';
+      v = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
+      if(!v)
+        return cli_usage_error("sign: %s needs a value", opt);
+      if(strcmp(opt, "--seed") == 0)
+        seed = v;
+      else if(strcmp(opt, "--key-name") == 0)
+        key_name = v;
+      else if(strcmp(opt, "--key-id") == 0)
+        key_id = v;
+      else if(strcmp(opt, "--server") == 0)
+        server = v;
+      else if((rc = cli_room_version(v, &rv)) != 0)
+        return rc;
+    }
+    else if(a[0] == '-' && a[1] != '\0')
+      return cli_usage_error("sign: unknown option \"%s\" (see mxm sign --help)", a);
+    else if(have_file)
+      return cli_usage_error("sign: more than one input file");
+    else {
+      file = a;
+      have_file = 1;
+    }
+  }
+  if(!!seed == !!key_name)
+    return cli_usage_error("sign: give exactly one of --seed and --key-name (see mxm sign --help)");
+  if(seed) {
+    if(mxm_signing_key_from_seed_b64(seed, key_id, &key, &err) != MXM_OK) {
+      cli_report("--seed", &err);
+      return MXM_EXIT_USAGE;
+    }
+  }
+  else {
+    unsigned char s[32];
+    if(mxm_signing_key_for_name(key_name, &key) != MXM_OK)
+      return cli_usage_error("sign: could not derive the key for \"%s\"", key_name);
+    memcpy(s, key.seed, 32);
+    if(mxm_signing_key_from_seed(s, key_id, &key) != MXM_OK)
+      return cli_usage_error("sign: key ID \"%s\" must start with \"ed25519:\"", key_id);
+  }
+  if(show_pk) {
+    char pk[64];
+    mxm_signing_key_public_b64(&key, pk, sizeof(pk));
+    printf("%s\n", pk);
+    return MXM_EXIT_OK;
+  }
+  if(!server)
+    return cli_usage_error("sign: --server is required (see mxm sign --help)");
+  if((rc = cli_read_json(file, &j)) != 0)
+    return rc;
+  if(rv)
+    st = mxm_sign_event(j, rv, server, &key, &err);
+  else
+    st = mxm_sign_json(j, server, &key, &err);
+  if(st == MXM_OK)
+    st = mxm_canonical_encode(j, rv ? mxm_canon_mode_for(rv) : MXM_CANON_STRICT, &out, NULL, &err);
+  mxm_json_free(&j);
+  if(st != MXM_OK) {
+    cli_report(strcmp(file, "-") == 0 ? "<stdin>" : file, &err);
+    return st == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
+  }
+  printf("%s\n", out);
+  free(out);
+  return MXM_EXIT_OK;
+}

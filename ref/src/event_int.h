@@ -1,0 +1,26 @@
+/*
+ * event_int.h: helpers shared by event.c and state.c (internal; mxmi_
+ * prefix). JSON-pointer building with RFC 6901 escaping, and the identifier
+ * grammars of the appendices.
+ */
+#ifndef MXM_EVENT_INT_H
+#define MXM_EVENT_INT_H
+
+#include <stddef.h>
+
+/*
+ * Append "/" + token (escaped per RFC 6901: "~" -> "~0", "/" -> "~1") to the
+ * JSON pointer in buf (NUL-terminated, capacity cap). token_len bytes of
+ * token are used (it may hold U+0000, written as-is up to the terminator's
+ * limit). A pointer that does not fit is cut at a UTF-8 character boundary
+ * and ends in "..." so a reader sees it was cut; buf stays NUL-terminated.
+ */
+void mxmi_pointer_append(char *buf, size_t cap, const char *token, size_t token_len);
+/* The same for an array index. */
+void mxmi_pointer_append_index(char *buf, size_t cap, size_t index);
+
+/* 1 if s[0..len) is a server_name (appendices "Server Name"):
+ * hostname [":" port], hostname = IPv4 / "[" IPv6 "]" / dns-name. */
+int mxmi_server_name_valid(const char *s, size_t len);
+
+#endif /* MXM_EVENT_INT_H */
