@@ -93,6 +93,16 @@ static const struct canon_case cases[] = {
   {"1e16 strict error", "[1e16]", S, MXM_E_MALFORMED, "/0"},
   {"1e16 lax repr", "[1e16]", L, MXM_OK, "[1e+16]"},
   {"-2.5e-3 lax", "[-2.5e-3]", L, MXM_OK, "[-0.0025]"},
+  /* Python repr() forms (shortest round trip; fixed for exponents -4..15). */
+  {"repr 123.456", "[123.456]", L, MXM_OK, "[123.456]"},
+  {"repr 1e-7", "[1e-7]", L, MXM_OK, "[1e-07]"},
+  {"repr 0.0001", "[0.0001]", L, MXM_OK, "[0.0001]"},
+  {"repr 1e22", "[1e22]", L, MXM_OK, "[1e+22]"},
+  {"repr 2^53 as float", "[9007199254740992.0]", L, MXM_OK, "[9007199254740992.0]"},
+  {"repr 1.5e300", "[1.5e300]", L, MXM_OK, "[1.5e+300]"},
+  {"repr max double", "[1.7976931348623157e308]", L, MXM_OK, "[1.7976931348623157e+308]"},
+  {"repr min subnormal", "[5e-324]", L, MXM_OK, "[5e-324]"},
+  {"repr 0.1+ digits", "[0.30000000000000004]", L, MXM_OK, "[0.30000000000000004]"},
   {"integral float strict", "[1.0,-0.0,2.50e1,1E2,100e-2]", S, MXM_OK, "[1,0,25,100,1]"},
   {"9007199254740991.0 strict", "[9007199254740991.0]", S, MXM_OK, "[9007199254740991]"},
   {"9.007199254740992e15 strict error", "[9.007199254740992e15]", S, MXM_E_MALFORMED, "/0"},
@@ -124,8 +134,18 @@ static void run_cases(void)
     st = mxm_canonical_encode(j, c->mode, &out, &len, &err);
     tap_int_eq(c->name, c->status, st);
     if(c->status == MXM_OK && st == MXM_OK) {
+      struct mxm_json *again = NULL;
+      char *out2 = NULL;
       tap_str_eq(c->name, c->expect, out);
       tap_int_eq(c->name, (int64_t)strlen(c->expect), (int64_t)len);
+      /* Canonical output is a fixed point: encoding it again changes nothing. */
+      if(mxm_json_parse(out, len, &again, NULL) == MXM_OK &&
+         mxm_canonical_encode(again, c->mode, &out2, NULL, NULL) == MXM_OK)
+        tap_str_eq(c->name, out, out2);
+      else
+        tap_check(0, c->name, "canonical output does not re-encode: %s", out);
+      free(out2);
+      mxm_json_free(&again);
     }
     else if(st != MXM_OK) {
       tap_str_eq(c->name, c->expect, err.where);

@@ -188,6 +188,22 @@ int main(void)
     mxm_json_free(&ev);
   }
 
+  /* The room-version table names the right algorithm for each version
+   * (v1-v5 v1-redactions, v6-v7 v6-redactions, v8 rooms/v8.md, v9-v10
+   * v9-redactions, v11-v12 v11-redactions). */
+  {
+    static const struct {
+      const char *id;
+      unsigned alg;
+    } table[] = {{"1", 1}, {"2", 1}, {"3", 1}, {"4", 1}, {"5", 1}, {"6", 6},
+                 {"7", 6}, {"8", 8}, {"9", 9}, {"10", 9}, {"11", 11}, {"12", 11}};
+    for(i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+      const struct mxm_room_version *rv = mxm_room_version_find(table[i].id);
+      snprintf(name, sizeof(name), "room version %s uses redaction algorithm %u", table[i].id, table[i].alg);
+      tap_int_eq(name, table[i].alg, rv ? (int64_t)rv->redaction : -1);
+    }
+  }
+
   /* Errors and edge cases. */
   {
     struct mxm_json *ev = parse("[1]"), *out = NULL;

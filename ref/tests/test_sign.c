@@ -335,6 +335,24 @@ static void test_event_ids(void)
   ev = parse("{\"event_id\":5}");
   tap_int_eq("v1 event_id not a string", MXM_E_MALFORMED, mxm_compute_event_id(ev, &rv_v1, id, &err));
   mxm_json_free(&ev);
+  {
+    /* Boundary: 63 bytes fit MXM_EVENT_ID_MAX (64 with NUL), 64 do not. */
+    char buf[200], want63[64];
+    memset(want63, 'a', 63);
+    want63[0] = '$';
+    want63[61] = ':';
+    want63[62] = 'd';
+    want63[63] = '\0';
+    snprintf(buf, sizeof(buf), "{\"event_id\":\"%s\"}", want63);
+    ev = parse(buf);
+    tap_int_eq("v1 event_id of 63 bytes", MXM_OK, mxm_compute_event_id(ev, &rv_v1, id, &err));
+    tap_str_eq("v1 event_id of 63 bytes value", want63, id);
+    mxm_json_free(&ev);
+    snprintf(buf, sizeof(buf), "{\"event_id\":\"a%s\"}", want63);
+    ev = parse(buf);
+    tap_int_eq("v1 event_id of 64 bytes", MXM_E_TOO_BIG, mxm_compute_event_id(ev, &rv_v1, id, &err));
+    mxm_json_free(&ev);
+  }
   ev = parse(long_id);
   tap_int_eq("v1 event_id longer than MXM_EVENT_ID_MAX-1", MXM_E_TOO_BIG, mxm_compute_event_id(ev, &rv_v1, id, &err));
   mxm_json_free(&ev);
@@ -405,6 +423,36 @@ static void test_keys(void)
   tap_check(memcmp(seed, pk, 32) == 0, "public key b64 bytes", "differ");
 }
 
+/* Signing into objects whose signatures or hashes have the wrong shape. */
+static void test_sign_errors(const struct mxm_signing_key *key)
+{
+  struct mxm_error err;
+  struct mxm_json *j = parse("{\"signatures\":[]}");
+  tap_int_eq("sign: signatures not an object", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  tap_str_eq("sign: signatures pointer", "/signatures", err.where);
+  mxm_json_free(&j);
+  j = parse("{\"signatures\":{\"domain\":\"x\"}}");
+  tap_int_eq("sign: signatures.domain not an object", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  mxm_json_free(&j);
+  j = parse("[]");
+  tap_int_eq("sign: array", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  mxm_json_free(&j);
+  j = parse("{\"x\":1.5}");
+  tap_int_eq("sign: float is not strict canonical", MXM_E_MALFORMED, mxm_sign_json(j, "domain", key, &err));
+  tap_str_eq("sign: float pointer", "/x", err.where);
+  mxm_json_free(&j);
+  j = parse("{\"type\":\"X\",\"hashes\":7,\"content\":{}}");
+  tap_int_eq("sign event: hashes not an object", MXM_E_MALFORMED, mxm_sign_event(j, &rv_v6, "domain", key, &err));
+  tap_str_eq("sign event: hashes pointer", "/hashes", err.where);
+  mxm_json_free(&j);
+  j = parse("{\"type\":\"X\",\"content\":{\"f\":0.5}}");
+  tap_int_eq("sign event v6: float", MXM_E_MALFORMED, mxm_sign_event(j, &rv_v6, "domain", key, &err));
+  tap_str_eq("sign event v6: float pointer", "/content/f", err.where);
+  tap_int_eq("sign event v4: float is lax", MXM_OK, mxm_sign_event(j, &rv_v4, "domain", key, &err));
+  tap_int_eq("verify event v4 with float", 1, mxm_verify_event_server(j, &rv_v4, "domain", "ed25519:1", key->public_key));
+  mxm_json_free(&j);
+}
+
 int main(void)
 {
   struct mxm_signing_key key;
@@ -419,5 +467,6 @@ int main(void)
   test_verify(&key);
   test_event_signing(&key);
   test_event_ids();
+  test_sign_errors(&key);
   return tap_done();
 }

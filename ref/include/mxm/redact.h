@@ -15,7 +15,12 @@ extern "C" {
 #endif
 
 /* A redacted copy of event (caller owns *out; free with mxm_json_free).
- * MXM_OK, MXM_E_MALFORMED (event is not an object), MXM_E_NOMEM. */
+ * The copy is deep: editing it never changes event. The algorithm is
+ * rv->redaction (1, 6, 8, 9 or 11; ref/src/redact.c lists the keys).
+ * MXM_OK, MXM_E_MALFORMED (event is not an object, or its content is
+ * present but not an object: err->where "/content"), MXM_E_UNSUPPORTED
+ * (rv names an unknown algorithm), MXM_E_USAGE (NULL rv or out),
+ * MXM_E_NOMEM. */
 enum mxm_status mxm_redact(const struct mxm_json *event, const struct mxm_room_version *rv,
                            struct mxm_json **out, struct mxm_error *err) MXM_MUST_CHECK;
 
