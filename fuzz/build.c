@@ -101,7 +101,7 @@ static void put_level(struct sb *s, const struct mxmf_level *l)
     break;
   case MXMF_PL_FLOAT: /* digest 3.2: exponents expanded, then truncated toward zero */
     if(l->variant)
-      sbf(s, "%s%lld5e-1", v < 0 ? "-" : "", mag);
+      sbf(s, "%s%llde-1", v < 0 ? "-" : "", mag * 10 + 5); /* 49 -> 495e-1 = 49.5 */
     else
       sbf(s, "%s%lld.75", v < 0 ? "-" : "", mag);
     break;

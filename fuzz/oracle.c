@@ -434,6 +434,15 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
 
   switch(ev->membership) {
   case MXMF_M_JOIN:
+    /* v11 in the v1.8-v1.12 texts: the first-join rule read "state_key is
+     * the sender" without saying of which event; v1.13 named the create's
+     * sender (digest 3.4.5). Where the two readings differ, either answer
+     * follows a text. */
+    if(c->room_version == 11 && c->spec >= 8 && c->spec <= 12 && (ev->prev_create || c->bare) &&
+       (ev->target == 0) != f.self) {
+      answer(out, MXMO_EITHER, NULL, "v11 first join, v1.8-v1.12 text: 'state_key is the sender' of which event (digest 3.4.5)");
+      return;
+    }
     run_rows(join_rows, &f, out);
     /* "Only previous event" is undefined when the room has more than the
      * create (digest 8.5): prev_events-only readers allow, room-state
