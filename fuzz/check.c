@@ -226,7 +226,7 @@ void mxmf_check_invariants(const char *h, const struct mxmf_case *c, const struc
       mxmf_stats.contradiction_knock_join++;
     else if(cur_t == MXMF_M_JOIN && m == MXMF_M_INVITE && e->tpi.present)
       mxmf_stats.contradiction_3pid_join_invite++;
-    else if(first_join && !c->bare)
+    else if(first_join && !mxmo_room_is_bare(c))
       mxmf_stats.ambiguous_first_join++;
     else
       mxmf_finding(h, c, "accepted transition %s -> %s is 'Must never happen.' in the current table: %s",

@@ -376,12 +376,29 @@ static void answer(struct mxmo_answer *out, enum mxmo_verdict v, const char *rul
   out->why = why;
 }
 
+int mxmo_room_is_bare(const struct mxmf_case *c)
+{
+  /* Only the create event is in the room: by the flag, or because the
+   * decoder gave the room no other event. */
+  if(c->bare)
+    return 1;
+  if(c->power.present || c->join_rule != MXMF_JR_NO_EVENT)
+    return 0;
+  for(int u = 0; u < MXMF_USERS; u++)
+    if(c->member[u] != MXMF_M_NONE)
+      return 0;
+  for(int t = 0; t < MXMF_TOKENS; t++)
+    if(c->tokens[t].present)
+      return 0;
+  return 1;
+}
+
 int mxmo_first_join(const struct mxmf_case *c)
 {
   /* "The only previous event is the m.room.create": the event's prev_events
    * is exactly the create. In a bare room the last event is the create, so
    * the builder's default prev_events is the create too. */
-  return c->ev.membership == MXMF_M_JOIN && !c->ev.omit_state_key && (c->ev.prev_create || c->bare) &&
+  return c->ev.membership == MXMF_M_JOIN && !c->ev.omit_state_key && (c->ev.prev_create || mxmo_room_is_bare(c)) &&
          c->ev.target == 0;
 }
 
@@ -438,7 +455,7 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
      * the sender" without saying of which event; v1.13 named the create's
      * sender (digest 3.4.5). Where the two readings differ, either answer
      * follows a text. */
-    if(c->room_version == 11 && c->spec >= 8 && c->spec <= 12 && (ev->prev_create || c->bare) &&
+    if(c->room_version == 11 && c->spec >= 8 && c->spec <= 12 && (ev->prev_create || mxmo_room_is_bare(c)) &&
        (ev->target == 0) != f.self) {
       answer(out, MXMO_EITHER, NULL, "v11 first join, v1.8-v1.12 text: 'state_key is the sender' of which event (digest 3.4.5)");
       return;
@@ -447,7 +464,7 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
     /* "Only previous event" is undefined when the room has more than the
      * create (digest 8.5): prev_events-only readers allow, room-state
      * readers do not. */
-    if(out->rule && strcmp(out->rule, "member.join.creator") == 0 && !c->bare)
+    if(out->rule && strcmp(out->rule, "member.join.creator") == 0 && !mxmo_room_is_bare(c))
       answer(out, MXMO_EITHER, NULL, "join 1 with a non-bare room: 'only previous event' is undefined (digest 8.5)");
     return;
   case MXMF_M_INVITE: run_rows(invite_rows, &f, out); return;

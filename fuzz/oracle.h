@@ -49,6 +49,8 @@ int64_t mxmo_level(const struct mxmf_case *c, const char *name); /* "invite", "k
 int mxmo_is_v12_creator(const struct mxmf_case *c, int user);
 /* 1 if the room version has the membership / join rule in question. */
 int mxmo_has_knock(int room_version);
+/* 1 if the room holds only the create event. */
+int mxmo_room_is_bare(const struct mxmf_case *c);
 /* 1 if the creator's first-join rule fires for c (the event is a join, its
  * only previous event is the create, and the target is the creator). */
 int mxmo_first_join(const struct mxmf_case *c);

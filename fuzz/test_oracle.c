@@ -71,6 +71,12 @@ int main(void)
   /* 2. a non-creator as first member */
   ev(&c, 1, 1, MXMF_M_JOIN);
   EXPECT(c, MXMO_REJECT, "member.join.otherwise");
+  /* a room with no event but the create is bare without the flag (found
+   * by fuzz_differential: corpus/regressions/fuzz_differential/oracle-bare-room-first-join) */
+  c = room(9, MXMF_JR_NO_EVENT);
+  memset(c.member, 0, sizeof(c.member));
+  ev(&c, 0, 0, MXMF_M_JOIN);
+  EXPECT(c, MXMO_ALLOW, "member.join.creator");
   /* first join with prev=create in a non-bare room: ambiguous (8.5) */
   c = room(10, MXMF_JR_INVITE);
   ev(&c, 0, 0, MXMF_M_JOIN);
