@@ -1,0 +1,323 @@
+/*
+ * fuzz/fuzz_room.c: structure-aware sequences through the room state
+ * machine. The bytes decode into a starting room (as fuzz_auth) and then up
+ * to MAX_STEPS steps by a handful of users: client-server API calls
+ * (mxm_api_call, whose event is then applied), raw member events,
+ * power-level changes and join-rule changes, all applied with
+ * mxm_room_apply. After every step:
+ *   - a rejected event changed nothing (memberships, levels, join rule);
+ *   - an accepted member event set the target's membership, and its
+ *     reported "from" is the membership before;
+ *   - the library's classification agrees with the current table's
+ *     "Must never happen." cells (fuzz/check.c's own copy), and such a
+ *     transition is accepted only for the documented contradictions;
+ *   - a join for someone else is accepted only as the creator's first join,
+ *     and kicks/bans/unbans only with the power the rules demand;
+ *   - the API's own auth verdict on its event equals the room's.
+ * The whole sequence is run twice on fresh rooms and must give the same
+ * verdict, rule and acceptance at every step.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "decode.h"
+
+#define H "fuzz_room"
+#define MAX_STEPS 12
+
+struct fingerprint {
+  enum mxm_membership m[MXMF_USERS];
+  int64_t pl[MXMF_USERS];
+  int64_t invite, kick, ban;
+  char join_rule[32];
+  size_t members;
+};
+
+struct step_log {
+  int n;
+  enum mxm_verdict verdict[MAX_STEPS];
+  const char *rule[MAX_STEPS];
+  int accepted[MAX_STEPS];
+};
+
+static void fingerprint(const struct mxm_state *st, enum mxm_spec_release spec, struct fingerprint *f)
+{
+  const struct mxm_event *jr = mxm_state_join_rules(st);
+  memset(f, 0, sizeof(*f));
+  for(int u = 0; u < MXMF_USERS; u++) {
+    f->m[u] = mxm_state_membership(st, mxmf_user_ids[u]);
+    f->pl[u] = mxm_state_user_level(st, mxmf_user_ids[u]);
+  }
+  f->invite = mxm_state_level(st, "invite", spec);
+  f->kick = mxm_state_level(st, "kick", spec);
+  f->ban = mxm_state_level(st, "ban", spec);
+  if(jr && jr->u.join_rules.join_rule)
+    strncpy(f->join_rule, jr->u.join_rules.join_rule, sizeof(f->join_rule) - 1);
+  f->members = mxm_state_member_count(st);
+}
+
+static int user_index(const char *id)
+{
+  for(int u = 0; id && u < MXMF_USERS; u++)
+    if(strcmp(id, mxmf_user_ids[u]) == 0)
+      return u;
+  return -1;
+}
+
+static enum mxmf_membership from_lib(enum mxm_membership m)
+{
+  switch(m) {
+  case MXM_MEMBERSHIP_NONE: return MXMF_M_NONE;
+  case MXM_MEMBERSHIP_INVITE: return MXMF_M_INVITE;
+  case MXM_MEMBERSHIP_JOIN: return MXMF_M_JOIN;
+  case MXM_MEMBERSHIP_LEAVE: return MXMF_M_LEAVE;
+  case MXM_MEMBERSHIP_BAN: return MXMF_M_BAN;
+  case MXM_MEMBERSHIP_KNOCK: return MXMF_M_KNOCK;
+  case MXM_MEMBERSHIP_UNKNOWN: break;
+  }
+  return MXMF_M_FOO;
+}
+
+/* Invariants of one accepted member event, from the state before it. */
+static void check_member_step(const struct mxmf_case *c, const char *what, const struct mxm_event *ev,
+                              const struct fingerprint *before, const struct fingerprint *after,
+                              const struct mxm_apply_result *ar)
+{
+  char rb[512];
+  int s = user_index(ev->sender), t = user_index(ev->state_key);
+  enum mxmf_membership from, to;
+  int self, tpi;
+  if(s < 0 || t < 0)
+    return; /* only our five users are tracked */
+  from = from_lib(before->m[t]);
+  to = from_lib(ev->u.member.membership);
+  self = s == t;
+  tpi = ev->u.member.has_third_party_invite;
+  if(to == MXMF_M_FOO)
+    mxmf_finding(H, c, "%s: a member event with an unknown membership was accepted: %s", what,
+                 mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+  if(after->m[t] != ev->u.member.membership)
+    mxmf_finding(H, c, "%s: accepted %s but the target's membership is now %s", what,
+                 mxm_membership_name(ev->u.member.membership), mxm_membership_name(after->m[t]));
+  if(ar->from != before->m[t] || ar->to != ev->u.member.membership)
+    mxmf_finding(H, c, "%s: apply reported %s -> %s, the state says %s -> %s", what, mxm_membership_name(ar->from),
+                 mxm_membership_name(ar->to), mxm_membership_name(before->m[t]),
+                 mxm_membership_name(ev->u.member.membership));
+  if(mxmf_must_never_happen(from, to) != (int)ar->transition[MXM_ERA_V1_3].must_never_happen)
+    mxmf_finding(H, c, "%s: the library classifies %s -> %s as '%s' but the current table says %s", what,
+                 mxmf_membership_word(from), mxmf_membership_word(to),
+                 ar->transition[MXM_ERA_V1_3].text ? ar->transition[MXM_ERA_V1_3].text : "(none)",
+                 mxmf_must_never_happen(from, to) ? "Must never happen." : "something else");
+  if(mxmf_must_never_happen(from, to)) {
+    if(from == MXMF_M_KNOCK && to == MXMF_M_JOIN)
+      mxmf_stats.contradiction_knock_join++;
+    else if(from == MXMF_M_JOIN && to == MXMF_M_INVITE && tpi)
+      mxmf_stats.contradiction_3pid_join_invite++;
+    else if(to == MXMF_M_JOIN && t == 0)
+      mxmf_stats.ambiguous_first_join++; /* creator's first join, digest 8.5 */
+    else
+      mxmf_finding(H, c, "%s: accepted %s -> %s, 'Must never happen.' in the current table: %s", what,
+                   mxmf_membership_word(from), mxmf_membership_word(to), mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+  }
+  if(to == MXMF_M_JOIN && !self && t != 0)
+    mxmf_finding(H, c, "%s: a join for someone else (not the creator's first join) was accepted: %s", what,
+                 mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+  if((to == MXMF_M_LEAVE || to == MXMF_M_BAN) && !self) {
+    int64_t need = to == MXMF_M_BAN ? before->ban : before->kick;
+    int tie = before->pl[s] == MXM_PL_INFINITE && before->pl[t] == MXM_PL_INFINITE; /* digest 8.12 */
+    if(before->m[s] != MXM_MEMBERSHIP_JOIN || before->pl[s] < need || (!(before->pl[t] < before->pl[s]) && !tie) ||
+       (from == MXMF_M_BAN && to == MXMF_M_LEAVE && before->pl[s] < before->ban))
+      mxmf_finding(H, c, "%s: %s -> %s of another user accepted without the power (PL(S) %lld, PL(T) %lld, "
+                   "kick %lld, ban %lld): %s", what, mxmf_membership_word(from), mxmf_membership_word(to),
+                   (long long)before->pl[s], (long long)before->pl[t], (long long)before->kick,
+                   (long long)before->ban, mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+  }
+  if(to == MXMF_M_BAN && self)
+    mxmf_finding(H, c, "%s: self-ban accepted: %s", what, mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+  if(to == MXMF_M_KNOCK && !mxmo_has_knock(c->room_version))
+    mxmf_finding(H, c, "%s: knock accepted in room version %d", what, c->room_version);
+}
+
+/* Apply ev (taken) to the room and check the step. evjson is the event's
+ * JSON (borrowed) for advancing prev_events when accepted. Returns 1 if the
+ * event was accepted. */
+static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct mxmf_room_build *rb,
+                       const struct mxm_auth_options *opt, struct mxm_event *ev, const struct mxm_json *evjson,
+                       const char *what, const struct mxm_api_result *api, struct step_log *log)
+{
+  struct fingerprint before, after;
+  struct mxm_apply_result ar;
+  struct mxm_error err;
+  int is_member = ev->kind == MXM_EVENT_MEMBER && ev->state_key != NULL;
+  struct mxm_event *copy = NULL;
+  char b1[512], b2[512];
+
+  /* Keep the typed facts of the event for the checks: ev is taken by apply. */
+  if(is_member && mxm_event_from_json(evjson, rb->rv, &copy, &err) != MXM_OK)
+    is_member = 0;
+  fingerprint(mxm_room_state(room), opt->spec, &before);
+  memset(&ar, 0, sizeof(ar));
+  mxm_error_clear(&err);
+  if(mxm_room_apply(room, ev, &ar, &err) != MXM_OK) {
+    if(err.status != MXM_E_UNDECIDABLE && err.status != MXM_E_UNSUPPORTED && err.status != MXM_E_NOMEM)
+      mxmf_finding(H, c, "%s: mxm_room_apply could not decide a well-formed event: %s at '%s': %s", what,
+                   mxm_status_name(err.status), err.where, err.message);
+    mxm_event_free(&copy);
+    return 0;
+  }
+  mxmf_stats.room_steps++;
+  fingerprint(mxm_room_state(room), opt->spec, &after);
+  if(log->n < MAX_STEPS) {
+    log->verdict[log->n] = ar.auth.verdict;
+    log->rule[log->n] = ar.auth.rule_id;
+    log->accepted[log->n] = ar.accepted;
+    log->n++;
+  }
+  if(ar.accepted != (ar.auth.verdict == MXM_ALLOW))
+    mxmf_finding(H, c, "%s: accepted=%d with verdict %s", what, ar.accepted, mxmf_result_text(&ar.auth, b1, sizeof(b1)));
+  if(api && api->has_auth && (api->auth.verdict != ar.auth.verdict || !api->auth.rule_id || !ar.auth.rule_id ||
+                              strcmp(api->auth.rule_id, ar.auth.rule_id) != 0))
+    mxmf_finding(H, c, "%s: the API's auth verdict on its own event differs from the room's: %s vs %s", what,
+                 mxmf_result_text(&api->auth, b1, sizeof(b1)), mxmf_result_text(&ar.auth, b2, sizeof(b2)));
+  if(!ar.accepted) {
+    if(memcmp(&before, &after, sizeof(before)) != 0)
+      mxmf_finding(H, c, "%s: a rejected event changed the state: %s", what, mxmf_result_text(&ar.auth, b1, sizeof(b1)));
+  } else {
+    mxmf_stats.room_accepted++;
+    if(copy)
+      check_member_step(c, what, copy, &before, &after, &ar);
+    (void)mxmf_build_advance(rb, evjson, &err);
+  }
+  mxm_event_free(&copy);
+  return ar.accepted;
+}
+
+/* Run the whole input once on a fresh room; log each step's outcome. */
+static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
+{
+  static const enum mxm_endpoint endpoints[7] = {MXM_API_INVITE, MXM_API_JOIN, MXM_API_LEAVE, MXM_API_KICK,
+                                                 MXM_API_BAN,    MXM_API_UNBAN, MXM_API_KNOCK};
+  struct mxmf_reader r;
+  struct mxmf_case c;
+  struct mxmo_answer oracle;
+  struct mxmf_room_build rb;
+  struct mxm_auth_options opt;
+  struct mxm_room *room = NULL;
+  struct mxm_error err;
+  struct mxmf_power power;
+
+  memset(log, 0, sizeof(*log));
+  mxmf_reader_init(&r, data, size);
+  mxmf_decode_case(&r, &c);
+  mxmo_decide(&c, &oracle);
+  if(oracle.verdict == MXMO_STATE_INVALID)
+    return; /* fuzz_auth checks that such states are refused */
+  mxm_auth_options_init(&opt);
+  opt.spec = (enum mxm_spec_release)c.spec;
+  if(mxmf_build_room(&c, &rb, &err) != MXM_OK)
+    return;
+  if(mxm_room_new(rb.rv, &opt, &room) != MXM_OK || mxmf_fill_state(&rb, mxm_room_state_mut(room), &err) != MXM_OK)
+    goto out;
+  power = c.power;
+
+  /* The decoded case's own event is the first step. */
+  for(int step = 0; step < MAX_STEPS; step++) {
+    struct mxm_json *evjson = NULL;
+    struct mxm_event *ev = NULL;
+    struct mxm_api_result api;
+    int have_api = 0, is_power = 0;
+    struct mxmf_power pending;
+    char what[96];
+    uint8_t b = step == 0 ? 1 : mxmf_byte(&r);
+    if(step > 0 && mxmf_reader_done(&r))
+      break;
+    memset(&api, 0, sizeof(api));
+    switch(b & 3u) {
+    case 0: { /* an API call */
+      struct mxm_api_call call;
+      call.endpoint = endpoints[(b >> 2) % 7];
+      call.caller = mxmf_user_ids[mxmf_byte(&r) % MXMF_USERS];
+      call.target = mxmf_user_ids[mxmf_byte(&r) % MXMF_USERS];
+      call.reason = NULL;
+      snprintf(what, sizeof(what), "step %d (/%s by %s for %s)", step, mxm_endpoint_name(call.endpoint), call.caller,
+               call.target);
+      if(mxm_api_call(mxm_room_state(room), &call, &opt, &api, &err) != MXM_OK)
+        break;
+      have_api = 1;
+      if(api.event)
+        evjson = mxm_json_ref(api.event);
+      break;
+    }
+    case 1: { /* a raw member event */
+      struct mxmf_event e;
+      if(step == 0)
+        e = c.ev;
+      else
+        mxmf_decode_event(&r, &c, &e);
+      snprintf(what, sizeof(what), "step %d (raw %s by %s for %s)", step, mxmf_membership_word(e.membership),
+               mxmf_user_ids[e.sender], mxmf_user_ids[e.target]);
+      (void)mxmf_build_event(&c, &e, &rb, &evjson, &err);
+      break;
+    }
+    case 2: { /* change one user's power level */
+      struct mxmf_power p = power;
+      int sender = mxmf_byte(&r) % MXMF_USERS, u = mxmf_byte(&r) % MXMF_USERS;
+      p.present = 1;
+      mxmf_decode_level(&r, c.room_version, &p.users[u]);
+      snprintf(what, sizeof(what), "step %d (power levels by %s, %s)", step, mxmf_user_ids[sender], mxmf_user_ids[u]);
+      if(mxmf_build_power_event(&c, &p, sender, &rb, &evjson, &err) == MXM_OK) {
+        pending = p; /* becomes the room's power only if accepted */
+        is_power = 1;
+      }
+      break;
+    }
+    default: { /* change the join rule */
+      int sender = mxmf_byte(&r) % MXMF_USERS;
+      enum mxmf_join_rule jr = (enum mxmf_join_rule)(1 + mxmf_byte(&r) % (MXMF_JR_COUNT - 1));
+      snprintf(what, sizeof(what), "step %d (join rule %s by %s)", step, mxmf_join_rule_word(jr), mxmf_user_ids[sender]);
+      (void)mxmf_build_join_rules_event(&c, jr, sender, &rb, &evjson, &err);
+      break;
+    }
+    }
+    if(evjson && mxm_event_from_json(evjson, rb.rv, &ev, &err) == MXM_OK) {
+      if(apply_step(&c, room, &rb, &opt, ev, evjson, what, have_api ? &api : NULL, log) && is_power)
+        power = pending;
+    }
+    else if(evjson && have_api && err.status == MXM_E_MALFORMED)
+      mxmf_finding(H, &c, "%s: the API produced an event that does not parse: %s at '%s'", what, err.message, err.where);
+    mxm_json_free(&evjson);
+    if(have_api)
+      mxm_api_result_clear(&api);
+  }
+out:
+  mxm_room_free(&room);
+  mxmf_room_build_free(&rb);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+  (void)argc;
+  (void)argv;
+  mxmf_init();
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  struct step_log a, b;
+  mxmf_init();
+  run_sequence(data, size, &a);
+  run_sequence(data, size, &b);
+  if(a.n != b.n)
+    mxmf_finding(H, NULL, "the same sequence run twice took %d then %d steps", a.n, b.n);
+  for(int i = 0; i < a.n; i++)
+    if(a.verdict[i] != b.verdict[i] || a.accepted[i] != b.accepted[i] || !a.rule[i] || !b.rule[i] ||
+       strcmp(a.rule[i], b.rule[i]) != 0)
+      mxmf_finding(H, NULL, "the same sequence run twice differs at step %d: %s/%d then %s/%d", i,
+                   a.rule[i] ? a.rule[i] : "?", a.accepted[i], b.rule[i] ? b.rule[i] : "?", b.accepted[i]);
+  return 0;
+}

@@ -1,0 +1,491 @@
+/*
+ * fuzz/oracle.c: the independent decision procedure (see oracle.h).
+ *
+ * Form: three small data tables (room-version features, spec-release edits,
+ * the member rule block as a per-membership list of guarded outcomes) and
+ * one evaluator. Every row cites the digest section it comes from
+ * (/work/shared/spec/membership.md). Nothing here is shared with ref/src: a
+ * bug would have to be written twice, independently, to go unnoticed.
+ */
+#include "oracle.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* ---- room-version features (digest 3.5) ------------------------------------ */
+
+struct version_row {
+  unsigned knock : 1;            /* knock membership and JR knock: v7+ */
+  unsigned restricted : 1;       /* JR restricted, rule 4.2: v8+ */
+  unsigned knock_restricted : 1; /* JR knock_restricted: v10+ */
+  unsigned string_pl : 1;        /* integer strings as power levels: v1-v9 */
+  unsigned float_pl : 1;         /* floats as power levels (truncated): v1-v5 */
+  unsigned v12_creators : 1;     /* creators have infinite power: v12 */
+  int intro;                     /* first spec release with the version (digest 0, 3.9) */
+};
+
+/* Index = room version. Intro: v1-v6 are r0-era; v7 arrives with knocking in
+ * v1.1; v8/v9 v1.2; v10 v1.3; v11 v1.8; v12 v1.16 (digest 3.9 table). */
+static const struct version_row versions[13] = {
+  /*        kn rs kr st fl 12 intro */
+  [1] = {0, 0, 0, 1, 1, 0, 0},   [2] = {0, 0, 0, 1, 1, 0, 0},  [3] = {0, 0, 0, 1, 1, 0, 0},
+  [4] = {0, 0, 0, 1, 1, 0, 0},   [5] = {0, 0, 0, 1, 1, 0, 0},  [6] = {0, 0, 0, 1, 0, 0, 0},
+  [7] = {1, 0, 0, 1, 0, 0, 1},   [8] = {1, 1, 0, 1, 0, 0, 2},  [9] = {1, 1, 0, 1, 0, 0, 2},
+  [10] = {1, 1, 1, 0, 0, 0, 3},  [11] = {1, 1, 1, 0, 0, 0, 8}, [12] = {1, 1, 1, 0, 0, 1, 16},
+};
+
+static const struct version_row *vrow(int v)
+{
+  static const struct version_row none = {0, 0, 0, 0, 0, 0, 0};
+  return (v >= 1 && v <= 12) ? &versions[v] : &none;
+}
+
+int mxmo_has_knock(int room_version) { return vrow(room_version)->knock; }
+
+/* ---- spec-release edits (digest 3.9) ------------------------------------- */
+
+enum edit {
+  ED_JOIN_VIA_KNOCK_JR,  /* JR knock lets invited/joined users join: v1.3+, v7+ */
+  ED_LEAVE_FROM_KNOCK,   /* self-leave allowed from knock: v1.2+, v7+ */
+  ED_KNOCK_OTHERWISE,    /* knock rule ends in "Otherwise, reject": v1.2+ */
+  ED_KNOCK_FROM_INVITE,  /* knock allowed from invite: v1.4-v1.9 only */
+  ED_AUTHORISER_JOINED,  /* restricted authoriser must be joined: v1.17+ */
+  ED_INVITE_DEFAULT_0,   /* invite level defaults to 0 (50 before): v1.6+ */
+  ED_FEDERATE,           /* m.federate rule in the text (v1-v5, v8-v12) */
+  ED_FEDERATE_V6V7,      /* m.federate rule in the v6/v7 texts: v1.14+ */
+  ED_COUNT
+};
+
+struct edit_row {
+  int first, last;       /* spec releases, inclusive */
+  int vmin, vmax;        /* room versions it concerns */
+};
+
+static const struct edit_row edits[ED_COUNT] = {
+  [ED_JOIN_VIA_KNOCK_JR] = {3, MXMF_SPEC_CURRENT, 7, 12},
+  [ED_LEAVE_FROM_KNOCK] = {2, MXMF_SPEC_CURRENT, 7, 12},
+  [ED_KNOCK_OTHERWISE] = {2, MXMF_SPEC_CURRENT, 7, 12},
+  [ED_KNOCK_FROM_INVITE] = {4, 9, 7, 12},
+  [ED_AUTHORISER_JOINED] = {17, MXMF_SPEC_CURRENT, 8, 12},
+  [ED_INVITE_DEFAULT_0] = {6, MXMF_SPEC_CURRENT, 1, 12},
+  [ED_FEDERATE] = {3, MXMF_SPEC_CURRENT, 1, 12},
+  [ED_FEDERATE_V6V7] = {14, MXMF_SPEC_CURRENT, 6, 7},
+};
+
+static int edit_on(const struct mxmf_case *c, enum edit e)
+{
+  const struct edit_row *r = &edits[e];
+  return c->spec >= r->first && c->spec <= r->last && c->room_version >= r->vmin &&
+         c->room_version <= r->vmax;
+}
+
+static int federate_rule_on(const struct mxmf_case *c)
+{
+  if(c->room_version == 6 || c->room_version == 7)
+    return edit_on(c, ED_FEDERATE_V6V7);
+  return edit_on(c, ED_FEDERATE);
+}
+
+/* ---- power (digest 3.2) -------------------------------------------------- */
+
+int mxmo_is_v12_creator(const struct mxmf_case *c, int user)
+{
+  if(!vrow(c->room_version)->v12_creators || user < 0 || user >= MXMF_USERS)
+    return 0;
+  return user == 0 || ((c->additional_creators >> user) & 1u);
+}
+
+int64_t mxmo_user_level(const struct mxmf_case *c, int user)
+{
+  if(mxmo_is_v12_creator(c, user))
+    return MXMO_PL_INFINITE;
+  if(c->power.present) {
+    if(c->power.users[user].present)
+      return c->power.users[user].value;
+    if(c->power.users_default.present)
+      return c->power.users_default.value;
+    return 0;
+  }
+  /* No PL event: the creator has 100 in v1-v11 (in v12 the creators are
+   * infinite, handled above), everyone else 0. */
+  return (user == 0 && !vrow(c->room_version)->v12_creators) ? 100 : 0;
+}
+
+int64_t mxmo_level(const struct mxmf_case *c, const char *name)
+{
+  const struct mxmf_level *l = NULL;
+  int64_t dflt = 50;
+  if(strcmp(name, "invite") == 0) {
+    l = &c->power.invite;
+    dflt = edit_on(c, ED_INVITE_DEFAULT_0) ? 0 : 50;
+  } else if(strcmp(name, "kick") == 0) {
+    l = &c->power.kick;
+  } else if(strcmp(name, "ban") == 0) {
+    l = &c->power.ban;
+  }
+  if(c->power.present && l && l->present)
+    return l->value;
+  return dflt;
+}
+
+static int level_form_ok(const struct mxmf_case *c, const struct mxmf_level *l)
+{
+  if(!l->present)
+    return 1;
+  switch(l->form) {
+  case MXMF_PL_INT: return 1;
+  case MXMF_PL_STRING: return vrow(c->room_version)->string_pl;
+  case MXMF_PL_FLOAT: return vrow(c->room_version)->float_pl;
+  }
+  return 0;
+}
+
+static int power_valid(const struct mxmf_case *c)
+{
+  const struct mxmf_power *p = &c->power;
+  if(!p->present)
+    return 1;
+  if(!level_form_ok(c, &p->ban) || !level_form_ok(c, &p->kick) || !level_form_ok(c, &p->invite) ||
+     !level_form_ok(c, &p->users_default))
+    return 0;
+  for(int u = 0; u < MXMF_USERS; u++)
+    if(!level_form_ok(c, &p->users[u]))
+      return 0;
+  return 1;
+}
+
+/* ---- join rule classes ---------------------------------------------------- */
+
+/* What the member rules see of the join rule, per room version: a JR the
+ * version lacks is just an unknown string (digest 7 item 10). */
+enum jr_class { JRC_OTHER = 0, JRC_PUBLIC, JRC_INVITE, JRC_KNOCK, JRC_RESTRICTED, JRC_KNOCK_RESTRICTED };
+
+static enum jr_class jr_of(const struct mxmf_case *c)
+{
+  const struct version_row *v = vrow(c->room_version);
+  switch(c->join_rule) {
+  case MXMF_JR_PUBLIC: return JRC_PUBLIC;
+  case MXMF_JR_INVITE: return JRC_INVITE;
+  case MXMF_JR_KNOCK: return v->knock ? JRC_KNOCK : JRC_OTHER;
+  case MXMF_JR_RESTRICTED: return v->restricted ? JRC_RESTRICTED : JRC_OTHER;
+  case MXMF_JR_KNOCK_RESTRICTED: return v->knock_restricted ? JRC_KNOCK_RESTRICTED : JRC_OTHER;
+  case MXMF_JR_NO_EVENT: case MXMF_JR_PRIVATE: case MXMF_JR_BOGUS: case MXMF_JR_MISSING:
+  case MXMF_JR_NOT_STRING: return JRC_OTHER;
+  }
+  return JRC_OTHER;
+}
+
+/* ---- the member rule block as data --------------------------------------- */
+
+/* Facts of one case, computed once; the rule rows are predicates over these. */
+struct facts {
+  const struct mxmf_case *c;
+  int self;                     /* S == T */
+  enum mxmf_membership cur_s, cur_t;
+  int64_t pl_s, pl_t, invite, kick, ban;
+  int both_creators;            /* v12: S and T both creators: infinity vs infinity */
+  enum jr_class jr;
+};
+
+static int is_in(enum mxmf_membership m, unsigned mask) { return (mask >> m) & 1u; }
+#define BIT(m) (1u << (m))
+
+/* An outcome row: when `when` holds, the verdict is `verdict` by `rule`.
+ * Rows are in spec order; the first that holds decides. `ambiguous` marks a
+ * row whose firing makes the verdict MXMO_EITHER (digest 8). */
+struct row {
+  int (*when)(const struct facts *f);
+  enum mxmo_verdict verdict;
+  const char *rule;
+  const char *why;
+};
+
+/* join (digest 3.4.1 item 2, 3.4.2-3.4.5) */
+static int j_creator(const struct facts *f) { return mxmo_first_join(f->c); }
+static int j_not_self(const struct facts *f) { return !f->self; }
+static int j_banned(const struct facts *f) { return f->cur_s == MXMF_M_BAN; }
+static int j_invited(const struct facts *f)
+{
+  int jr_ok = f->jr == JRC_INVITE || (f->jr == JRC_KNOCK && edit_on(f->c, ED_JOIN_VIA_KNOCK_JR));
+  return jr_ok && is_in(f->cur_s, BIT(MXMF_M_INVITE) | BIT(MXMF_M_JOIN));
+}
+static int restricted_like(const struct facts *f) { return f->jr == JRC_RESTRICTED || f->jr == JRC_KNOCK_RESTRICTED; }
+static int j_restr_member(const struct facts *f)
+{
+  return restricted_like(f) && is_in(f->cur_s, BIT(MXMF_M_INVITE) | BIT(MXMF_M_JOIN));
+}
+static int authoriser_powerless(const struct facts *f)
+{
+  int a = f->c->ev.authoriser;
+  return a < 0 || mxmo_user_level(f->c, a) < f->invite;
+}
+static int authoriser_absent(const struct facts *f)
+{
+  int a = f->c->ev.authoriser;
+  return edit_on(f->c, ED_AUTHORISER_JOINED) && a >= 0 && f->c->member[a] != MXMF_M_JOIN;
+}
+static int j_restr_unauth(const struct facts *f)
+{
+  return restricted_like(f) && authoriser_powerless(f) && !authoriser_absent(f);
+}
+static int j_restr_not_joined(const struct facts *f)
+{
+  return restricted_like(f) && authoriser_absent(f) && !authoriser_powerless(f);
+}
+static int j_restr_both(const struct facts *f)
+{
+  /* One sentence names both conditions; either rule id fits. */
+  return restricted_like(f) && authoriser_absent(f) && authoriser_powerless(f);
+}
+static int j_restr_allow(const struct facts *f) { return restricted_like(f); }
+static int j_public(const struct facts *f) { return f->jr == JRC_PUBLIC; }
+static int always(const struct facts *f) { (void)f; return 1; }
+
+static const struct row join_rows[] = {
+  {j_creator, MXMO_ALLOW, "member.join.creator", "join 1: only prev event is the create, target is the creator"},
+  {j_not_self, MXMO_REJECT, "member.join.not_self", "join 2: sender != state_key"},
+  {j_banned, MXMO_REJECT, "member.join.banned", "join 3: sender banned"},
+  {j_invited, MXMO_ALLOW, "member.join.invited", "join 4: JR invite (v7+ knock from v1.3), cur in {invite, join}"},
+  {j_restr_member, MXMO_ALLOW, "member.join.restricted.member", "join 5.1: restricted-like JR, cur in {invite, join}"},
+  {j_restr_both, MXMO_REJECT, NULL, "join 5.2: authoriser lacks invite power and is not joined"},
+  {j_restr_unauth, MXMO_REJECT, "member.join.restricted.unauthorised", "join 5.2: no authoriser or PL < invite"},
+  {j_restr_not_joined, MXMO_REJECT, "member.join.restricted.authoriser_not_joined", "join 5.2 (v1.17+): authoriser not joined"},
+  {j_restr_allow, MXMO_ALLOW, "member.join.restricted.allow", "join 5.3: the authoriser qualifies"},
+  {j_public, MXMO_ALLOW, "member.join.public", "join 6: JR public"},
+  {always, MXMO_REJECT, "member.join.otherwise", "join 7: otherwise reject"},
+  {NULL, 0, NULL, NULL}};
+
+/* invite (digest 3.4.1 item 3, 4.1) */
+static const struct mxmf_token_event *token_of(const struct mxmf_case *c)
+{
+  int t = c->ev.tpi.token;
+  if(t < 0 || t >= MXMF_TOKENS || !c->tokens[t].present)
+    return NULL;
+  return &c->tokens[t];
+}
+static int tpi(const struct facts *f) { return f->c->ev.tpi.present; }
+static int t_banned(const struct facts *f) { return tpi(f) && f->cur_t == MXMF_M_BAN; }
+static int t_no_signed(const struct facts *f) { return tpi(f) && f->c->ev.tpi.omit_signed; }
+static int t_fields(const struct facts *f) { return tpi(f) && (f->c->ev.tpi.omit_mxid || f->c->ev.tpi.omit_token); }
+static int t_mxid(const struct facts *f) { return tpi(f) && f->c->ev.tpi.mxid != f->c->ev.target; }
+static int t_no_token(const struct facts *f) { return tpi(f) && token_of(f->c) == NULL; }
+static int t_sender(const struct facts *f) { return tpi(f) && token_of(f->c)->sender != f->c->ev.sender; }
+static int t_sig_ok(const struct facts *f)
+{
+  const struct mxmf_tpi *t = &f->c->ev.tpi;
+  const struct mxmf_token_event *tok = token_of(f->c);
+  if(!tpi(f) || t->signer == MXMF_KEY_NONE || t->corrupt)
+    return 0;
+  /* Any signature, any key of the token event (digest 4.1 item 7, 8.16). */
+  return t->signer == tok->public_key || t->signer == tok->extra_key;
+}
+static int i_not_joined(const struct facts *f) { return f->cur_s != MXMF_M_JOIN; }
+static int i_target(const struct facts *f) { return is_in(f->cur_t, BIT(MXMF_M_JOIN) | BIT(MXMF_M_BAN)); }
+static int i_power(const struct facts *f) { return f->pl_s >= f->invite; }
+
+static const struct row invite_rows[] = {
+  {t_banned, MXMO_REJECT, "member.invite.3pid.banned", "3pid 1: target banned"},
+  {t_no_signed, MXMO_REJECT, "member.invite.3pid.no_signed", "3pid 2: no signed"},
+  {t_fields, MXMO_REJECT, "member.invite.3pid.signed_fields", "3pid 3: signed lacks mxid or token"},
+  {t_mxid, MXMO_REJECT, "member.invite.3pid.mxid_mismatch", "3pid 4: mxid != state_key"},
+  {t_no_token, MXMO_REJECT, "member.invite.3pid.no_token_event", "3pid 5: no token event"},
+  {t_sender, MXMO_REJECT, "member.invite.3pid.sender_mismatch", "3pid 6: sender != token event sender"},
+  {t_sig_ok, MXMO_ALLOW, "member.invite.3pid.allow", "3pid 7: a signature verifies"},
+  {tpi, MXMO_REJECT, "member.invite.3pid.bad_signature", "3pid 8: no signature verifies"},
+  {i_not_joined, MXMO_REJECT, "member.invite.sender_not_joined", "invite 2: sender not joined"},
+  {i_target, MXMO_REJECT, "member.invite.target_joined_or_banned", "invite 3: target joined or banned"},
+  {i_power, MXMO_ALLOW, "member.invite.allow", "invite 4: PL(S) >= invite"},
+  {always, MXMO_REJECT, "member.invite.insufficient_power", "invite 5: otherwise"},
+  {NULL, 0, NULL, NULL}};
+
+/* leave (digest 3.4.1 item 4, 3.4.2) */
+static int l_self_ok(const struct facts *f)
+{
+  unsigned ok = BIT(MXMF_M_INVITE) | BIT(MXMF_M_JOIN);
+  if(edit_on(f->c, ED_LEAVE_FROM_KNOCK))
+    ok |= BIT(MXMF_M_KNOCK);
+  return f->self && is_in(f->cur_s, ok);
+}
+static int self(const struct facts *f) { return f->self; }
+static int s_not_joined(const struct facts *f) { return f->cur_s != MXMF_M_JOIN; }
+static int l_banned_weak(const struct facts *f) { return f->cur_t == MXMF_M_BAN && f->pl_s < f->ban; }
+static int creators_tie(const struct facts *f) { return f->both_creators; }
+static int l_kick(const struct facts *f) { return f->pl_s >= f->kick && f->pl_t < f->pl_s; }
+
+static const struct row leave_rows[] = {
+  {l_self_ok, MXMO_ALLOW, "member.leave.self.allow", "leave 1: self, cur in {invite, join} (+knock v1.2+)"},
+  {self, MXMO_REJECT, "member.leave.self.reject", "leave 1: self otherwise"},
+  {s_not_joined, MXMO_REJECT, "member.leave.sender_not_joined", "leave 2: sender not joined"},
+  {l_banned_weak, MXMO_REJECT, "member.leave.target_banned", "leave 3: target banned, PL(S) < ban"},
+  {creators_tie, MXMO_EITHER, NULL, "leave 4: creator vs creator, infinity vs infinity (digest 8.12)"},
+  {l_kick, MXMO_ALLOW, "member.leave.kick.allow", "leave 4: PL(S) >= kick and PL(T) < PL(S)"},
+  {always, MXMO_REJECT, "member.leave.kick.insufficient_power", "leave 5: otherwise"},
+  {NULL, 0, NULL, NULL}};
+
+/* ban (digest 3.4.1 item 5) */
+static int b_power(const struct facts *f) { return f->pl_s >= f->ban && f->pl_t < f->pl_s; }
+static int b_tie(const struct facts *f) { return f->both_creators && f->pl_s >= f->ban; }
+
+static const struct row ban_rows[] = {
+  {s_not_joined, MXMO_REJECT, "member.ban.sender_not_joined", "ban 1: sender not joined"},
+  {b_tie, MXMO_EITHER, NULL, "ban 2: creator vs creator, infinity vs infinity (digest 8.12)"},
+  {b_power, MXMO_ALLOW, "member.ban.allow", "ban 2: PL(S) >= ban and PL(T) < PL(S)"},
+  {always, MXMO_REJECT, "member.ban.insufficient_power", "ban 3: otherwise"},
+  {NULL, 0, NULL, NULL}};
+
+/* knock (digest 3.4.2, 3.4.4, 3.9) */
+static int k_jr(const struct facts *f) { return f->jr != JRC_KNOCK && f->jr != JRC_KNOCK_RESTRICTED; }
+static int k_ok(const struct facts *f)
+{
+  unsigned blocked = BIT(MXMF_M_BAN) | BIT(MXMF_M_JOIN);
+  if(!edit_on(f->c, ED_KNOCK_FROM_INVITE))
+    blocked |= BIT(MXMF_M_INVITE);
+  return !is_in(f->cur_s, blocked);
+}
+static int k_no_otherwise(const struct facts *f) { return !edit_on(f->c, ED_KNOCK_OTHERWISE); }
+
+static const struct row knock_rows[] = {
+  {k_jr, MXMO_REJECT, "member.knock.join_rule", "knock 1: JR not knock (v10+: knock_restricted)"},
+  {j_not_self, MXMO_REJECT, "member.knock.not_self", "knock 2: sender != state_key"},
+  {k_ok, MXMO_ALLOW, "member.knock.allow", "knock 3: cur(S) not ban/invite/join (v1.4-v1.9: not ban/join)"},
+  /* v1.1 text had no final "Otherwise, reject": the event falls through to
+   * the unknown-membership reject. Same verdict, different id. */
+  {k_no_otherwise, MXMO_REJECT, NULL, "knock 3 (v1.1): falls through to unknown membership"},
+  {always, MXMO_REJECT, "member.knock.current_membership", "knock 4: otherwise"},
+  {NULL, 0, NULL, NULL}};
+
+static void run_rows(const struct row *rows, const struct facts *f, struct mxmo_answer *out)
+{
+  for(const struct row *r = rows; r->when; r++) {
+    if(r->when(f)) {
+      out->verdict = r->verdict;
+      out->rule = r->rule;
+      out->why = r->why;
+      return;
+    }
+  }
+  out->verdict = MXMO_EITHER; /* unreachable: every list ends in `always` */
+  out->rule = NULL;
+  out->why = "no row fired";
+}
+
+static void answer(struct mxmo_answer *out, enum mxmo_verdict v, const char *rule, const char *why)
+{
+  out->verdict = v;
+  out->rule = rule;
+  out->why = why;
+}
+
+int mxmo_room_is_bare(const struct mxmf_case *c)
+{
+  /* Only the create event is in the room: by the flag, or because the
+   * decoder gave the room no other event. */
+  if(c->bare)
+    return 1;
+  if(c->power.present || c->join_rule != MXMF_JR_NO_EVENT)
+    return 0;
+  for(int u = 0; u < MXMF_USERS; u++)
+    if(c->member[u] != MXMF_M_NONE)
+      return 0;
+  for(int t = 0; t < MXMF_TOKENS; t++)
+    if(c->tokens[t].present)
+      return 0;
+  return 1;
+}
+
+int mxmo_first_join(const struct mxmf_case *c)
+{
+  /* "The only previous event is the m.room.create": the event's prev_events
+   * is exactly the create. In a bare room the last event is the create, so
+   * the builder's default prev_events is the create too. */
+  return c->ev.membership == MXMF_M_JOIN && !c->ev.omit_state_key && (c->ev.prev_create || mxmo_room_is_bare(c)) &&
+         c->ev.target == 0;
+}
+
+void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
+{
+  const struct version_row *v = vrow(c->room_version);
+  const struct mxmf_event *ev = &c->ev;
+  struct facts f;
+
+  if(c->room_version < 1 || c->room_version > 12 || c->spec < v->intro || c->spec > MXMF_SPEC_CURRENT) {
+    answer(out, MXMO_STATE_INVALID, NULL, "room version not in this spec release");
+    return;
+  }
+  if(!power_valid(c)) {
+    answer(out, MXMO_STATE_INVALID, NULL, "power level form not allowed in this room version (digest 3.2)");
+    return;
+  }
+  /* Rule 3 (v12: 4): m.federate false and the sender is on another server. */
+  if(c->no_federate && federate_rule_on(c) &&
+     strcmp(mxmf_user_servers[ev->sender], mxmf_user_servers[0]) != 0) {
+    answer(out, MXMO_REJECT, "federate", "rule 3: m.federate false, sender on another server");
+    return;
+  }
+  /* Member rule 1: no state_key or no membership. */
+  if(ev->omit_state_key || ev->membership == MXMF_M_ABSENT) {
+    answer(out, MXMO_REJECT, "member.shape", "member 1: no state_key or no membership");
+    return;
+  }
+  /* Rule 4.2 (v8+): join_authorised_via_users_server needs that user's
+   * server's signature, for every membership value. */
+  if(v->restricted && ev->authoriser >= 0 && ev->auth_sig != MXMF_ASIG_RIGHT) {
+    answer(out, MXMO_REJECT, "member.authorised_via.signature", "member 4.2: not signed by the authoriser's server");
+    return;
+  }
+
+  memset(&f, 0, sizeof(f));
+  f.c = c;
+  f.self = ev->sender == ev->target;
+  f.cur_s = c->member[ev->sender];
+  f.cur_t = c->member[ev->target];
+  f.pl_s = mxmo_user_level(c, ev->sender);
+  f.pl_t = mxmo_user_level(c, ev->target);
+  f.invite = mxmo_level(c, "invite");
+  f.kick = mxmo_level(c, "kick");
+  f.ban = mxmo_level(c, "ban");
+  /* A creator acting on itself compares one value with itself (x < x is
+   * false for any x), so only two distinct creators are the open case. */
+  f.both_creators = !f.self && mxmo_is_v12_creator(c, ev->sender) && mxmo_is_v12_creator(c, ev->target);
+  f.jr = jr_of(c);
+
+  switch(ev->membership) {
+  case MXMF_M_JOIN:
+    /* v11 in the v1.8-v1.12 texts: the first-join rule read "state_key is
+     * the sender" without saying of which event; v1.13 named the create's
+     * sender (digest 3.4.5). Where the two readings differ, either answer
+     * follows a text. */
+    if(c->room_version == 11 && c->spec >= 8 && c->spec <= 12 && (ev->prev_create || mxmo_room_is_bare(c)) &&
+       (ev->target == 0) != f.self) {
+      answer(out, MXMO_EITHER, NULL, "v11 first join, v1.8-v1.12 text: 'state_key is the sender' of which event (digest 3.4.5)");
+      return;
+    }
+    run_rows(join_rows, &f, out);
+    /* "Only previous event" is undefined when the room has more than the
+     * create (digest 8.5): prev_events-only readers allow, room-state
+     * readers do not. */
+    if(out->rule && strcmp(out->rule, "member.join.creator") == 0 && !mxmo_room_is_bare(c))
+      answer(out, MXMO_EITHER, NULL, "join 1 with a non-bare room: 'only previous event' is undefined (digest 8.5)");
+    return;
+  case MXMF_M_INVITE: run_rows(invite_rows, &f, out); return;
+  case MXMF_M_LEAVE: run_rows(leave_rows, &f, out); return;
+  case MXMF_M_BAN: run_rows(ban_rows, &f, out); return;
+  case MXMF_M_KNOCK:
+    if(v->knock) {
+      run_rows(knock_rows, &f, out);
+      return;
+    }
+    answer(out, MXMO_REJECT, "member.unknown_membership", "v1-v6: knock is an unknown membership");
+    return;
+  case MXMF_M_FOO:
+    answer(out, MXMO_REJECT, "member.unknown_membership", "member: unknown membership value");
+    return;
+  case MXMF_M_NOTSTRING:
+    /* Present but not a string: "no membership" (shape) or "unknown
+     * membership" are both readings; the verdict is reject either way. */
+    answer(out, MXMO_REJECT, NULL, "member: membership is not a string");
+    return;
+  case MXMF_M_NONE: case MXMF_M_ABSENT: break;
+  }
+  answer(out, MXMO_REJECT, "member.shape", "member 1: no membership");
+}

@@ -1,0 +1,58 @@
+/*
+ * fuzz/oracle.h: an independent decision procedure for m.room.member
+ * authorisation, used by fuzz_differential and by the invariant checks.
+ *
+ * Written from the spec digest (/work/shared/spec/membership.md sections 3.2-3.5,
+ * 3.9, 4.1, 8) alone, in a different form from the reference: it works on
+ * the abstract scenario of fuzz/scenario.h (no JSON, no events, no state
+ * map), keeps its own table of room-version features and its own table of
+ * spec-release edits, and computes power levels from the abstract values.
+ * It includes no mxm header and links no ref/ code.
+ *
+ * Where the spec does not settle an outcome (digest section 8) the answer is
+ * MXMO_EITHER and callers skip the comparison; where the verdict is settled
+ * but two rule ids could both claim it, rule is NULL and only the verdict is
+ * compared.
+ */
+#ifndef MXMF_ORACLE_H
+#define MXMF_ORACLE_H
+
+#include <stdint.h>
+
+#include "scenario.h"
+
+enum mxmo_verdict {
+  MXMO_ALLOW = 1,
+  MXMO_REJECT,
+  MXMO_EITHER,       /* the spec does not decide (digest section 8) */
+  MXMO_STATE_INVALID /* the state itself is not valid for the room version
+                        (a power level of a form the version forbids) */
+};
+
+struct mxmo_answer {
+  enum mxmo_verdict verdict;
+  const char *rule;  /* ref/RULES.md id, or NULL when any id will do */
+  const char *why;   /* one line, static: the digest rule that decided */
+};
+
+/* Decide c. Pure: no allocation, no globals written. */
+void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out);
+
+/* "Infinitely high" power (v12 creators). Real levels are within
+ * +-(2^53-1), so this cannot collide with one. */
+#define MXMO_PL_INFINITE INT64_MAX
+
+/* The oracle's own power computations, shared with the invariant checks.
+ * Meaningful only when the state is valid (verdict != MXMO_STATE_INVALID). */
+int64_t mxmo_user_level(const struct mxmf_case *c, int user);
+int64_t mxmo_level(const struct mxmf_case *c, const char *name); /* "invite", "kick", "ban" */
+int mxmo_is_v12_creator(const struct mxmf_case *c, int user);
+/* 1 if the room version has the membership / join rule in question. */
+int mxmo_has_knock(int room_version);
+/* 1 if the room holds only the create event. */
+int mxmo_room_is_bare(const struct mxmf_case *c);
+/* 1 if the creator's first-join rule fires for c (the event is a join, its
+ * only previous event is the create, and the target is the creator). */
+int mxmo_first_join(const struct mxmf_case *c);
+
+#endif /* MXMF_ORACLE_H */

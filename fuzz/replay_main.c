@@ -1,0 +1,138 @@
+/*
+ * fuzz/replay_main.c: the plain replay driver. Linked with one harness
+ * (which defines LLVMFuzzerInitialize and LLVMFuzzerTestOneInput), it runs
+ * every file named on the command line, and every regular file directly
+ * inside every directory named, in sorted order, through the harness once.
+ * No fuzzing engine is needed: ctest uses it to replay corpus/<harness>/
+ * and corpus/regressions/<harness>/ under the default and asan presets.
+ *
+ * A finding aborts the process (the harness reports it first); otherwise it
+ * prints how many inputs ran and exits 0. Exit 2: a path cannot be read.
+ * MXMF_STATS is set so the harness prints its counters at exit.
+ */
+/* setenv, opendir, stat: POSIX, not in strict C11. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_INPUT (1u << 20) /* corpus files are small; cap what we read */
+
+static int run_file(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  uint8_t *buf;
+  size_t n;
+  if(!f) {
+    fprintf(stderr, "replay: cannot open %s\n", path);
+    return -1;
+  }
+  buf = malloc(MAX_INPUT);
+  if(!buf) {
+    fclose(f);
+    return -1;
+  }
+  n = fread(buf, 1, MAX_INPUT, f);
+  fclose(f);
+  /* Give the harness an exactly sized copy so ASan sees overreads. */
+  {
+    uint8_t *exact = malloc(n ? n : 1);
+    if(!exact) {
+      free(buf);
+      return -1;
+    }
+    memcpy(exact, buf, n);
+    free(buf);
+    fprintf(stderr, "replay: %s (%zu bytes)\n", path, n);
+    LLVMFuzzerTestOneInput(exact, n);
+    free(exact);
+  }
+  return 0;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int run_dir(const char *dir, size_t *count)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int rc = 0;
+  if(!d) {
+    fprintf(stderr, "replay: cannot open directory %s\n", dir);
+    return -1;
+  }
+  while((de = readdir(d)) != NULL) {
+    size_t len = strlen(dir) + strlen(de->d_name) + 2;
+    char *p;
+    struct stat sb;
+    if(de->d_name[0] == '.')
+      continue;
+    p = malloc(len);
+    if(!p)
+      break;
+    snprintf(p, len, "%s/%s", dir, de->d_name);
+    if(stat(p, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+      free(p);
+      continue;
+    }
+    if(n == cap) {
+      char **grown = realloc(names, (cap ? cap * 2 : 64) * sizeof(*names));
+      if(!grown) {
+        free(p);
+        break;
+      }
+      names = grown;
+      cap = cap ? cap * 2 : 64;
+    }
+    names[n++] = p;
+  }
+  closedir(d);
+  if(n)
+    qsort(names, n, sizeof(*names), cmp_str);
+  for(size_t i = 0; i < n; i++) {
+    if(run_file(names[i]) != 0)
+      rc = -1;
+    else
+      (*count)++;
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+int main(int argc, char **argv)
+{
+  size_t count = 0;
+  int rc = 0;
+  if(argc < 2) {
+    fprintf(stderr, "usage: %s FILE_OR_DIR...\n  replays each input through the harness once\n", argv[0]);
+    return 2;
+  }
+  setenv("MXMF_STATS", "1", 0);
+  LLVMFuzzerInitialize(&argc, &argv);
+  for(int i = 1; i < argc; i++) {
+    struct stat sb;
+    if(stat(argv[i], &sb) != 0) {
+      fprintf(stderr, "replay: %s: no such file or directory\n", argv[i]);
+      rc = 2;
+    } else if(S_ISDIR(sb.st_mode)) {
+      if(run_dir(argv[i], &count) != 0)
+        rc = 2;
+    } else if(run_file(argv[i]) != 0) {
+      rc = 2;
+    } else {
+      count++;
+    }
+  }
+  fprintf(stderr, "replay: %zu inputs, no finding\n", count);
+  return rc;
+}

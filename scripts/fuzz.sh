@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# scripts/fuzz.sh: a time-boxed fuzzing job over every harness (libFuzzer or AFL++).
+#
+# For each harness: build, fuzz for --seconds, merge the inputs that add coverage into
+# corpus/<harness>/ (libFuzzer -merge=1, or afl-cmin), and on a finding minimise it
+# (-minimize_crash=1 or afl-tmin), save it as corpus/regressions/<harness>/<sha1>, and print
+# the one command that reproduces it. Ends with a table: harness, execs, exec/s, coverage,
+# new inputs, findings.
+#
+# Exit codes: 0 no finding; 1 at least one finding (saved and printed); 2 usage error;
+#             3 a build or a tool failed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ALL_HARNESSES=(fuzz_event_parse fuzz_canonical fuzz_auth fuzz_room fuzz_differential)
+[ -f "$ROOT/fuzz/fuzz_case_loader.c" ] && ALL_HARNESSES+=(fuzz_case_loader)
+
+usage() {
+  cat <<EOF
+usage: scripts/fuzz.sh [options]
+
+  --engine libfuzzer|afl   fuzzing engine (default libfuzzer: clang-14, ASan+UBSan, the
+                           'fuzz' preset; afl: afl-clang-fast persistent mode + CmpLog)
+  --seconds N              fuzzing time per harness (default 60)
+  --jobs J                 parallel fuzzing processes per harness (default 1; AFL++: one -M
+                           and J-1 -S instances sharing a sync dir)
+  --harness NAME           only this harness (repeatable; default: all of
+                           ${ALL_HARNESSES[*]})
+  --no-merge               do not add new inputs to corpus/<harness>/
+  --no-build               use the binaries already built
+  --keep                   keep the work directory (printed at the end)
+  -h, --help               this text
+
+Exit codes: 0 no finding; 1 finding(s), saved under corpus/regressions/<harness>/;
+            2 usage error; 3 build or tool failure.
+Environment: MXM_JSONC_ROOT (an instrumented static json-c from
+scripts/build-jsonc-fuzz.sh; used automatically when build/jsonc-fuzz exists).
+EOF
+}
+
+die() { echo "fuzz.sh: $1" >&2; exit "${2:-3}"; }
+
+ENGINE=libfuzzer SECONDS_PER=60 JOBS=1 MERGE=1 BUILD=1 KEEP=0
+HARNESSES=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --engine) ENGINE="${2:-}"; shift 2 ;;
+    --seconds) SECONDS_PER="${2:-}"; shift 2 ;;
+    --jobs) JOBS="${2:-}"; shift 2 ;;
+    --harness) HARNESSES+=("${2:-}"); shift 2 ;;
+    --no-merge) MERGE=0; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+case "$ENGINE" in libfuzzer|afl) ;; *) echo "fuzz.sh: --engine must be libfuzzer or afl" >&2; exit 2 ;; esac
+[[ "$SECONDS_PER" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --seconds needs a positive integer" >&2; exit 2; }
+[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --jobs needs a positive integer" >&2; exit 2; }
+[ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=("${ALL_HARNESSES[@]}")
+for h in "${HARNESSES[@]}"; do
+  [ -f "$ROOT/fuzz/$h.c" ] || { echo "fuzz.sh: unknown harness '$h'" >&2; exit 2; }
+done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mxm-fuzz.XXXXXX")"
+cleanup() { if [ "$KEEP" = 1 ]; then echo "fuzz.sh: work directory kept: $WORK"; else rm -rf "$WORK"; fi; }
+trap cleanup EXIT
+
+JSONC_ARGS=()
+if [ -n "${MXM_JSONC_ROOT:-}" ]; then JSONC_ARGS=(-DMXM_JSONC_ROOT="$MXM_JSONC_ROOT")
+elif [ -f "$ROOT/build/jsonc-fuzz/lib/libjson-c.a" ]; then JSONC_ARGS=(-DMXM_JSONC_ROOT="$ROOT/build/jsonc-fuzz"); fi
+
+targets() { local suffix="$1" t=(); for h in "${HARNESSES[@]}"; do t+=("$h$suffix"); done; echo "${t[@]}"; }
+
+build() {
+  [ "$BUILD" = 1 ] || return 0
+  if [ "$ENGINE" = libfuzzer ]; then
+    cmake --preset fuzz "${JSONC_ARGS[@]}" >"$WORK/configure.log" 2>&1 || { cat "$WORK/configure.log" >&2; die "configure (fuzz preset) failed"; }
+    # shellcheck disable=SC2046
+    cmake --build "$ROOT/build/fuzz" -j2 --target $(targets "") $(targets _replay) >"$WORK/build.log" 2>&1 ||
+      { tail -40 "$WORK/build.log" >&2; die "build failed"; }
+  else
+    command -v afl-clang-fast >/dev/null || die "afl-clang-fast not found (scripts/setup.sh installs afl++)"
+    local dir
+    for dir in afl afl-cmplog; do
+      local envs=()
+      [ "$dir" = afl-cmplog ] && envs=(AFL_LLVM_CMPLOG=1)
+      env "${envs[@]}" AFL_QUIET=1 cmake -S "$ROOT" -B "$ROOT/build/$dir" -DCMAKE_C_COMPILER=afl-clang-fast \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMXM_FUZZ_AFL=ON -DMXM_BUILD_TESTS=OFF "${JSONC_ARGS[@]}" \
+        >"$WORK/configure-$dir.log" 2>&1 || { cat "$WORK/configure-$dir.log" >&2; die "configure ($dir) failed"; }
+      # shellcheck disable=SC2046
+      env "${envs[@]}" AFL_QUIET=1 cmake --build "$ROOT/build/$dir" -j2 --target $(targets _afl) \
+        >"$WORK/build-$dir.log" 2>&1 || { tail -40 "$WORK/build-$dir.log" >&2; die "build ($dir) failed"; }
+    done
+  fi
+}
+
+count_files() { find "$1" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l; }
+
+# save_finding HARNESS FILE KIND: copy FILE to corpus/regressions/HARNESS/<kind>-<sha1>.
+FOUND=0
+save_finding() {
+  local h="$1" f="$2" kind="$3" sum dest
+  sum="$(sha1sum "$f" | cut -c1-16)"
+  mkdir -p "$ROOT/corpus/regressions/$h"
+  dest="$ROOT/corpus/regressions/$h/$kind-$sum"
+  cp "$f" "$dest"
+  FOUND=$((FOUND + 1))
+  echo "fuzz.sh: FINDING in $h ($kind), saved as ${dest#"$ROOT"/}"
+  echo "fuzz.sh: reproduce with: build/default/fuzz/${h}_replay ${dest#"$ROOT"/}"
+  echo "fuzz.sh:   (or under ASan+UBSan: build/fuzz/fuzzers/$h ${dest#"$ROOT"/})"
+}
+
+ROWS=()
+run_libfuzzer() {
+  local h="$1" bin="$ROOT/build/fuzz/fuzzers/$1" d="$WORK/$1" seeds="$ROOT/corpus/$1"
+  mkdir -p "$d/new" "$d/art" "$seeds"
+  [ -x "$bin" ] || die "missing $bin (build with --engine libfuzzer)"
+  local opts=(-max_total_time="$SECONDS_PER" -print_final_stats=1 -artifact_prefix="$d/art/" -timeout=10
+              -rss_limit_mb=2048 -close_fd_mask=1)
+  [ -f "$ROOT/fuzz/$h.dict" ] && opts+=(-dict="$ROOT/fuzz/$h.dict")
+  local i
+  for i in $(seq 1 "$JOBS"); do
+    (cd "$d" && "$bin" "${opts[@]}" -seed="$i" "$d/new" "$seeds" >"$d/log.$i" 2>&1) &
+  done
+  wait || true
+  local execs=0 rate=0 cov=0 e r c
+  for i in $(seq 1 "$JOBS"); do
+    e="$(sed -n 's/^stat::number_of_executed_units: *//p' "$d/log.$i" | tail -1)"
+    r="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$d/log.$i" | tail -1)"
+    c="$(grep -o 'cov: [0-9]*' "$d/log.$i" | tail -1 | cut -d' ' -f2)"
+    execs=$((execs + ${e:-0})); rate=$((rate + ${r:-0})); [ "${c:-0}" -gt "$cov" ] && cov="${c:-0}"
+  done
+  local before after new=0 findings=0 f
+  before="$(count_files "$seeds")"
+  if [ "$MERGE" = 1 ] && [ "$(count_files "$d/new")" -gt 0 ]; then
+    (cd "$d" && "$bin" -merge=1 -artifact_prefix="$d/art/" "$seeds" "$d/new" >"$d/merge.log" 2>&1) || true
+  fi
+  after="$(count_files "$seeds")"
+  new=$((after - before))
+  for f in "$d"/art/crash-* "$d"/art/leak-* "$d"/art/timeout-* "$d"/art/oom-*; do
+    [ -f "$f" ] || continue
+    local kind; kind="$(basename "$f" | cut -d- -f1)"
+    if [ "$kind" = crash ] || [ "$kind" = leak ]; then
+      (cd "$d" && "$bin" -minimize_crash=1 -max_total_time=30 -artifact_prefix="$d/min-" "$f" >"$d/minimize.log" 2>&1) || true
+      local best; best="$(ls -S "$d"/min-* 2>/dev/null | tail -1 || true)"
+      [ -n "$best" ] && f="$best"
+    fi
+    grep -A30 'MXM-FUZZ FINDING\|ERROR: AddressSanitizer\|runtime error' "$d"/log.* | head -40 || true
+    save_finding "$h" "$f" "$kind"
+    findings=$((findings + 1))
+    break # one minimised reproducer per harness and run; rerun to find the next
+  done
+  ROWS+=("$h|$execs|$rate|cov $cov|$new|$findings")
+}
+
+run_afl() {
+  local h="$1" bin="$ROOT/build/afl/fuzzers/${1}_afl" cmp="$ROOT/build/afl-cmplog/fuzzers/${1}_afl" d="$WORK/$1"
+  local seeds="$ROOT/corpus/$1"
+  [ -x "$bin" ] && [ -x "$cmp" ] || die "missing $bin or its CmpLog build (build with --engine afl)"
+  mkdir -p "$d/out" "$d/in"
+  # AFL++ wants a non-empty input dir of small files.
+  find "$seeds" -maxdepth 1 -type f ! -name '.*' -size -64k -exec cp {} "$d/in/" \;
+  [ "$(count_files "$d/in")" -gt 0 ] || printf '\0' >"$d/in/empty"
+  export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_FAST_CAL=1 AFL_CMPLOG_ONLY_NEW=1 AFL_ALLOW_TMP=1
+  export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SUPPRESS_SEED_WARNINGS=1 AFL_NO_AFFINITY=1 TERM=dumb
+  local dict=(); [ -f "$ROOT/fuzz/$h.dict" ] && dict=(-x "$ROOT/fuzz/$h.dict")
+  local i role
+  for i in $(seq 1 "$JOBS"); do
+    if [ "$i" = 1 ]; then role=(-M main -c "$cmp"); else role=(-S "s$i"); fi
+    afl-fuzz -i "$d/in" -o "$d/out" -V "$SECONDS_PER" "${dict[@]}" "${role[@]}" -- "$bin" >"$d/log.$i" 2>&1 &
+  done
+  wait || true
+  local execs=0 rate=0 cov="" st e r
+  for st in "$d"/out/*/fuzzer_stats; do
+    [ -f "$st" ] || continue
+    e="$(sed -n 's/^execs_done *: *//p' "$st")"; r="$(sed -n 's/^execs_per_sec *: *//p' "$st" | cut -d. -f1)"
+    execs=$((execs + ${e:-0})); rate=$((rate + ${r:-0}))
+    [ -z "$cov" ] && cov="$(sed -n 's/^bitmap_cvg *: *//p' "$st")"
+  done
+  if [ "$execs" = 0 ]; then tail -20 "$d/log.1" >&2; fi
+  local before after new=0 findings=0 f
+  before="$(count_files "$seeds")"
+  if [ "$MERGE" = 1 ]; then
+    mkdir -p "$d/all" "$d/cmin"
+    cp "$d"/in/* "$d/all/" 2>/dev/null || true
+    for f in "$d"/out/*/queue/id:*; do [ -f "$f" ] && cp "$f" "$d/all/q-$(sha1sum "$f" | cut -c1-16)"; done
+    if afl-cmin -i "$d/all" -o "$d/cmin" -- "$bin" >"$d/cmin.log" 2>&1; then
+      for f in "$d"/cmin/*; do
+        [ -f "$f" ] || continue
+        cmp -s "$f" "$seeds/$(basename "$f")" 2>/dev/null && continue
+        # keep seeds' names; new queue entries get their hash as name
+        case "$(basename "$f")" in q-*) cp "$f" "$seeds/afl-$(basename "$f" | cut -c3-)" ;; esac
+      done
+    fi
+  fi
+  after="$(count_files "$seeds")"
+  new=$((after - before))
+  for f in "$d"/out/*/crashes/id:* "$d"/out/*/hangs/id:*; do
+    [ -f "$f" ] || continue
+    local kind=crash; case "$f" in */hangs/*) kind=timeout ;; esac
+    if [ "$kind" = crash ] && afl-tmin -i "$f" -o "$d/tmin" -- "$bin" >"$d/tmin.log" 2>&1; then f="$d/tmin"; fi
+    "$ROOT/build/default/fuzz/${h}_replay" "$f" 2>&1 | grep -A30 'MXM-FUZZ FINDING' | head -40 || true
+    save_finding "$h" "$f" "$kind"
+    findings=$((findings + 1))
+    break
+  done
+  ROWS+=("$h|$execs|$rate|$cov|$new|$findings")
+}
+
+build
+for h in "${HARNESSES[@]}"; do
+  echo "fuzz.sh: $ENGINE $h for ${SECONDS_PER}s x $JOBS job(s)"
+  if [ "$ENGINE" = libfuzzer ]; then run_libfuzzer "$h"; else run_afl "$h"; fi
+done
+
+echo
+printf '%-20s %12s %10s %14s %8s %9s\n' harness execs exec/s coverage new findings
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r h e r c n f <<<"$row"
+  printf '%-20s %12s %10s %14s %8s %9s\n' "$h" "$e" "$r" "$c" "$n" "$f"
+done
+if [ "$FOUND" -gt 0 ]; then
+  echo "fuzz.sh: $FOUND finding(s); reproducers are under corpus/regressions/ (see above)"
+  exit 1
+fi
+echo "fuzz.sh: no finding"
+exit 0
