@@ -1,2 +1,207 @@
+/*
+ * bench_conform.c: section "conform" of mxm-bench: conformance cases per
+ * second for the whole corpus (conformance/cases/), in process and through
+ * the adapter protocol with mxm-ref-adapter.
+ *
+ * Method: the runner's library API (conformance/runner/conform.h, library
+ * mxm_conform), not a subprocess: the case files are loaded once, then one
+ * timed operation is one pass of mxmc_run_file over every file into a
+ * report written to /dev/null. The in-process pass uses the reference
+ * backend (mxmc_ref_answer); the adapter pass sends the same requests as
+ * PROTOCOL.md lines to one mxm-ref-adapter child started before timing
+ * (its start-up is reported on its own line). Case expansion (compact state
+ * to signed events) is part of both passes, as it is in `mxm conform`.
+ *
+ * Without the runner library (a tree without conformance/runner), the
+ * section says so and reports nothing.
+ */
+#define _GNU_SOURCE /* readlink */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "bench.h"
-int mxmb_section_conform(const struct mxmb_opts *opts) { (void)opts; return 0; }
+
+#if defined(__has_include)
+#if __has_include("conform.h")
+#define MXMB_HAVE_CONFORM 1
+#endif
+#endif
+
+#ifdef MXMB_HAVE_CONFORM
+#include "conform.h"
+
+struct corpus {
+  struct mxmc_file **files;
+  size_t n_files;
+  struct mxmc_adapter *adapter; /* NULL: in process */
+  FILE *devnull;
+  size_t cases;     /* results of the last pass */
+  size_t not_passed; /* FAIL + ERROR + XPASS of the last pass */
+};
+
+static uint64_t run_pass(void *ctx, size_t n)
+{
+  struct corpus *c = ctx;
+  uint64_t acc = 0;
+  size_t i, k;
+  for(i = 0; i < n; i++) {
+    struct mxmc_options opt;
+    struct mxmc_report *rep = mxmc_report_new(MXMC_FMT_TEXT, c->devnull, 0);
+    int o;
+    if(!rep)
+      return acc;
+    memset(&opt, 0, sizeof(opt));
+    opt.adapter = c->adapter;
+    for(k = 0; k < c->n_files; k++)
+      mxmc_run_file(c->files[k], &opt, rep);
+    c->cases = 0;
+    for(o = 0; o < MXMC_N_OUTCOMES; o++)
+      c->cases += mxmc_report_count(rep, (enum mxmc_outcome)o);
+    c->not_passed = mxmc_report_count(rep, MXMC_FAIL) + mxmc_report_count(rep, MXMC_ERROR) +
+                    mxmc_report_count(rep, MXMC_XPASS);
+    acc += c->cases;
+    mxmc_report_free(&rep);
+  }
+  return acc;
+}
+
+/* The directory of this executable, where mxm-ref-adapter is built too. */
+static int adapter_path(char *buf, size_t len)
+{
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  char *slash;
+  if(n <= 0)
+    return 0;
+  self[n] = '\0';
+  slash = strrchr(self, '/');
+  if(!slash)
+    return 0;
+  *slash = '\0';
+  snprintf(buf, len, "%s/mxm-ref-adapter", self);
+  return access(buf, X_OK) == 0;
+}
+
+int mxmb_section_conform(const struct mxmb_opts *opts)
+{
+  struct corpus in, ad;
+  char dir[4096], adapter[4200];
+  char **paths = NULL;
+  size_t n_paths = 0, n_use, k;
+  struct mxmc_buf err = {0};
+  struct mxmb_stats s, b;
+  struct mxmb_row *row;
+  uint64_t t0;
+  double start_ms;
+  int rc = 0;
+
+  memset(&in, 0, sizeof(in));
+  snprintf(dir, sizeof(dir), "%s/conformance/cases", opts->root);
+  if(mxmc_collect_paths(dir, &paths, &n_paths) != 0 || n_paths == 0) {
+    mxmb_warn("conform: no case files under %s (use --root)", dir);
+    return 1;
+  }
+  /* --quick: the smallest file only. */
+  n_use = n_paths;
+  if(opts->quick && n_paths > 1) {
+    size_t best = 0, best_size = (size_t)-1;
+    for(k = 0; k < n_paths; k++) {
+      struct stat sb;
+      if(stat(paths[k], &sb) == 0 && (size_t)sb.st_size < best_size) {
+        best_size = (size_t)sb.st_size;
+        best = k;
+      }
+    }
+    if(best) {
+      char *t = paths[0];
+      paths[0] = paths[best];
+      paths[best] = t;
+    }
+    n_use = 1;
+  }
+  in.files = calloc(n_use, sizeof(*in.files));
+  in.devnull = fopen("/dev/null", "w");
+  if(!in.files || !in.devnull) {
+    rc = 1;
+    goto done;
+  }
+  for(k = 0; k < n_use; k++) {
+    struct mxmc_file *f = mxmc_file_load(paths[k]);
+    if(!f || !f->root) {
+      mxmb_warn("conform: cannot load %s: %s", paths[k], f && f->load_error ? f->load_error : "out of memory");
+      mxmc_file_free(&f);
+      continue;
+    }
+    in.files[in.n_files++] = f;
+  }
+  if(!adapter_path(adapter, sizeof(adapter))) {
+    mxmb_warn("conform: mxm-ref-adapter not found next to mxm-bench; adapter figure left out");
+    mxmb_measure_pair(opts, run_pass, &in, NULL, NULL, &s, NULL);
+    row = mxmb_row_timed("conform", "in-process corpus pass", &s);
+    goto done;
+  }
+  ad = in;
+  t0 = mxmb_now_ns();
+  ad.adapter = mxmc_adapter_start(adapter, 60, &err);
+  start_ms = (double)(mxmb_now_ns() - t0) / 1e6;
+  if(!ad.adapter) {
+    mxmb_warn("conform: cannot start %s: %s", adapter, mxmc_buf_str(&err));
+    rc = 1;
+    goto done;
+  }
+
+  mxmb_measure_pair(opts, run_pass, &ad, run_pass, &in, &s, &b);
+  if(in.cases == 0) {
+    mxmb_warn("conform: the corpus produced no results");
+    rc = 1;
+    goto done;
+  }
+  row = mxmb_row_timed("conform", "case in-process", &b);
+  row->st.median /= (double)in.cases;
+  row->st.min /= (double)in.cases;
+  row->st.max /= (double)in.cases;
+  row->per_second = 1e9 / row->st.median;
+  snprintf(row->note, sizeof(row->note), "%zu files, %zu case runs per pass (case x room version), %zu not passed; "
+           "mxmc_run_file, reference backend", in.n_files, in.cases, in.not_passed);
+  row = mxmb_row_timed("conform", "case via mxm-ref-adapter", &s);
+  row->st.median /= (double)ad.cases;
+  row->st.min /= (double)ad.cases;
+  row->st.max /= (double)ad.cases;
+  row->per_second = 1e9 / row->st.median;
+  snprintf(row->baseline, sizeof(row->baseline), "case in-process");
+  row->ratio = (s.median / (double)ad.cases) / (b.median / (double)in.cases);
+  snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x in-process time");
+  snprintf(row->target, sizeof(row->target), "<= 2");
+  row->target_met = row->ratio <= 2;
+  snprintf(row->note, sizeof(row->note), "PROTOCOL.md over pipes, one adapter process (start-up %.1f ms, not in the "
+           "figure), %zu restarts, %zu not passed", start_ms, (size_t)mxmc_adapter_restarts(ad.adapter), ad.not_passed);
+  if(ad.cases != in.cases)
+    mxmb_warn("conform: %zu case runs through the adapter, %zu in process", ad.cases, in.cases);
+  mxmc_adapter_stop(&ad.adapter);
+done:
+  for(k = 0; k < in.n_files; k++)
+    mxmc_file_free(&in.files[k]);
+  free(in.files);
+  if(in.devnull)
+    fclose(in.devnull);
+  for(k = 0; paths && k < n_paths; k++)
+    free(paths[k]);
+  free(paths);
+  mxmc_buf_free(&err);
+  return rc;
+}
+
+#else /* no runner library */
+
+int mxmb_section_conform(const struct mxmb_opts *opts)
+{
+  (void)opts;
+  mxmb_note("conform: left out: this build has no conformance runner library (conformance/runner/conform.h)");
+  return 0;
+}
+
+#endif

@@ -88,10 +88,13 @@ void mxmb_measure_pair(const struct mxmb_opts *opts, mxmb_run_fn subject, void *
   sn = opts->quick ? 1 : calibrate(subject, sctx, opts->run_seconds);
   if(baseline)
     bn = opts->quick ? 1 : calibrate(baseline, bctx, opts->run_seconds);
-  /* Warm-up: one full run each (caches, branch predictors, page faults). */
-  (void)time_run(subject, sctx, sn);
-  if(baseline)
-    (void)time_run(baseline, bctx, bn);
+  /* Warm-up: one full run each (caches, branch predictors, page faults);
+   * --quick only checks that the code runs, so it skips this. */
+  if(!opts->quick) {
+    (void)time_run(subject, sctx, sn);
+    if(baseline)
+      (void)time_run(baseline, bctx, bn);
+  }
   for(r = 0; r < repeat; r++) {
     int subject_first = (r % 4 == 0 || r % 4 == 3); /* ABBA */
     if(subject_first)

@@ -1,0 +1,13 @@
+/* fuzzbody_differential.c: the body of fuzz/fuzz_differential.c compiled into mxm-bench
+ * (section "fuzz"), with its libFuzzer entry points renamed so that every
+ * harness links into one program. Empty when fuzz/ has no such harness. */
+#if defined(__has_include)
+#if __has_include("../../fuzz/fuzz_differential.c")
+#include <stddef.h>
+#include <stdint.h>
+#define LLVMFuzzerInitialize mxmb_fuzz_differential_init
+#define LLVMFuzzerTestOneInput mxmb_fuzz_differential_one
+#include "../../fuzz/fuzz_differential.c"
+#endif
+#endif
+typedef int mxmb_fuzzbody_differential_not_empty; /* ISO C forbids an empty file */

@@ -1,0 +1,13 @@
+/* fuzzbody_event_parse.c: the body of fuzz/fuzz_event_parse.c compiled into mxm-bench
+ * (section "fuzz"), with its libFuzzer entry points renamed so that every
+ * harness links into one program. Empty when fuzz/ has no such harness. */
+#if defined(__has_include)
+#if __has_include("../../fuzz/fuzz_event_parse.c")
+#include <stddef.h>
+#include <stdint.h>
+#define LLVMFuzzerInitialize mxmb_fuzz_event_parse_init
+#define LLVMFuzzerTestOneInput mxmb_fuzz_event_parse_one
+#include "../../fuzz/fuzz_event_parse.c"
+#endif
+#endif
+typedef int mxmb_fuzzbody_event_parse_not_empty; /* ISO C forbids an empty file */
