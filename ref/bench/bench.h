@@ -31,6 +31,7 @@ struct mxmb_opts {
   double run_seconds; /* target duration of one timed run */
   const char *only;   /* run only this section, or NULL */
   const char *root;   /* repository root (conformance/, corpus/, build/) */
+  const char *sizes;  /* scale: comma-separated member counts, or NULL for the defaults */
 };
 
 /* ------------------------------------------------------------------ */

@@ -172,6 +172,7 @@ static struct fixture *fixture_new(size_t fill)
 
 struct view {
   struct fixture *f;
+  const struct mxm_auth_options *opt; /* f->opt unless a variant is timed */
   size_t idx[12 * MXMB_KIND_COUNT];
   size_t n;
   const char *short_input; /* for the pre-scan estimate */
@@ -201,7 +202,7 @@ static uint64_t run_decide(void *ctx, size_t n)
   struct mxm_result res;
   for(i = 0; i < n; i++) {
     const struct item *it = &w->f->items[w->idx[j]];
-    if(mxm_auth_decide(it->st, it->ev, &it->facts, &w->f->opt, &res, NULL) == MXM_OK)
+    if(mxm_auth_decide(it->st, it->ev, &it->facts, w->opt, &res, NULL) == MXM_OK)
       acc += (uint64_t)res.verdict + (uint64_t)(uintptr_t)res.rule_id;
     if(++j == w->n)
       j = 0;
@@ -321,6 +322,7 @@ static void view_init(struct view *w, struct fixture *f, enum subset sub)
   size_t i;
   memset(w, 0, sizeof(*w));
   w->f = f;
+  w->opt = &f->opt;
   for(i = 0; i < f->n_items; i++) {
     if(sub == UNSIGNED && f->items[i].signed_check)
       continue;
@@ -366,6 +368,21 @@ int mxmb_section_decide(const struct mxmb_opts *opts)
   set_ratio(row, "lookup2 (floor)", s.median / b.median, "x floor time");
   snprintf(row->note, sizeof(row->note), "%zu events: v1-v12 x 10 kinds, %zu members each room; facts precomputed",
            all.n, fixture_fill(opts) + 3);
+
+  {
+    /* Where the decision time goes: the same events with the auth_events
+     * rules switched off (they resolve every listed ID in the state's
+     * event index). Not a supported mode, a diagnostic. */
+    struct view no_ae = all;
+    struct mxm_auth_options opt = f->opt;
+    struct mxmb_stats s2, b2;
+    opt.check_auth_events = 0;
+    no_ae.opt = &opt;
+    mxmb_measure_pair(opts, run_decide, &no_ae, run_decide, &all, &s2, &b2);
+    row = mxmb_row_timed("decide", "auth_decide, no auth_events", &s2);
+    set_ratio(row, "auth_decide mix", s2.median / b2.median, "x decide time");
+    snprintf(row->note, sizeof(row->note), "diagnostic: check_auth_events = 0; the difference is the auth_events rules");
+  }
 
   mxmb_measure_pair(opts, run_check, &all, run_decide, &all, &s, &b);
   row = mxmb_row_timed("decide", "auth_check mix", &s);

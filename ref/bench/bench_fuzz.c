@@ -189,7 +189,7 @@ int mxmb_section_fuzz(const struct mxmb_opts *opts)
   int rc = 0;
   mxmb_fuzz_event_parse_init(NULL, NULL); /* mxmf_init: deterministic hashing, keys */
   mxmb_note("fuzz: harness bodies linked in-process from fuzz/ (entry points renamed), seeds read into memory "
-            "first; no fuzzing engine, no sanitizers (this build's flags)");
+            "first; no fuzzing engine; compiled with this build's flags");
   for(h = 0; h < sizeof(harnesses) / sizeof(harnesses[0]); h++) {
     const struct harness *hn = &harnesses[h];
     struct seeds s;

@@ -3,7 +3,7 @@
  * output. See bench.h for the method and PERFORMANCE.md for the figures.
  *
  *   mxm-bench [--quick] [--json] [--only SECTION] [--repeat N] [--seconds S]
- *             [--root DIR] [--verbose]
+ *             [--root DIR] [--sizes LIST] [--verbose]
  *
  * Exit status: 0 when every section ran (timing is never asserted), 1 when
  * a section could not run (a fixture failed to build), 2 on a usage error.
@@ -33,13 +33,14 @@ static void usage(FILE *to)
 {
   size_t i;
   fprintf(to,
-          "usage: mxm-bench [--quick] [--json] [--only SECTION] [--repeat N] [--seconds S] [--root DIR] [--verbose]\n"
+          "usage: mxm-bench [--quick] [--json] [--only SECTION] [--repeat N] [--seconds S] [--root DIR] [--sizes LIST] [--verbose]\n"
           "  --quick      tiny sizes, one repeat: checks that the benchmark runs (figures not meaningful)\n"
           "  --json       machine-readable results on stdout\n"
           "  --only NAME  run one section\n"
           "  --repeat N   timed runs per figure (default 7); the median and [min, max] are reported\n"
           "  --seconds S  length of one timed run (default 0.2)\n"
           "  --root DIR   repository root, for conformance/ and corpus/ (default .)\n"
+          "  --sizes LIST scale: member counts, e.g. 1000,100000 (default 1000,100000,1000000; quick 100,1000)\n"
           "sections:\n");
   for(i = 0; i < N_SECTIONS; i++)
     fprintf(to, "  %-8s %s\n", sections[i].name, sections[i].what);
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
       opts.verbose = 1;
     else if(strcmp(a, "--only") == 0 && i + 1 < argc)
       opts.only = argv[++i];
+    else if(strcmp(a, "--sizes") == 0 && i + 1 < argc)
+      opts.sizes = argv[++i];
     else if(strcmp(a, "--root") == 0 && i + 1 < argc)
       opts.root = argv[++i];
     else if(strcmp(a, "--repeat") == 0 && i + 1 < argc) {

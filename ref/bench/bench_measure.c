@@ -142,6 +142,11 @@ struct mxmb_row *mxmb_row_timed(const char *section, const char *name, const str
 }
 
 static void append(char *buf, size_t cap, const char *fmt, va_list ap)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+static void append(char *buf, size_t cap, const char *fmt, va_list ap)
 {
   size_t used = strlen(buf);
   if(used + 2 >= cap)

@@ -37,7 +37,8 @@ struct scale_result {
   char error[256];
   size_t members;        /* N filler members added */
   double build_seconds;
-  size_t rss_before, rss_after, hwm_after_build, hwm_after_replay;
+  size_t rss_before, rss_after, hwm_after_build;
+  size_t rss_before_replay, rss_after_replay; /* around the timed replay (stream built) */
   size_t user_id_bytes;  /* sum of strlen + 1 of the N user IDs */
   size_t event_id_bytes; /* sum of strlen + 1 of the N event IDs */
   size_t layout_bytes;   /* state tables + arena in use, by layout */
@@ -205,10 +206,11 @@ static void scale_child(const struct mxmb_opts *opts, size_t members, size_t dis
   s.room = room;
   s.rv = rv;
   res->stream_len = s.n;
+  res->rss_before_replay = mxmb_rss_bytes();
   res->distinct = distinct;
   mxmb_measure_pair(opts, run_replay, &s, run_stream_parse, &s, &res->replay, &res->parse);
   res->not_accepted = s.not_accepted;
-  res->hwm_after_replay = mxmb_hwm_bytes();
+  res->rss_after_replay = mxmb_rss_bytes();
   res->ok = 1;
   stream_free(&s);
   mxm_room_free(&room);
@@ -271,11 +273,27 @@ int mxmb_section_scale(const struct mxmb_opts *opts)
 {
   static const size_t full[] = {1000, 100000, 1000000};
   static const size_t quick[] = {100, 1000};
+  size_t given[8];
   const size_t *sizes = opts->quick ? quick : full;
   size_t n_sizes = opts->quick ? 2 : 3, i;
   double first_ns = 0;
   int rc = 0;
 
+  if(opts->sizes) {
+    const char *p = opts->sizes;
+    n_sizes = 0;
+    while(*p && n_sizes < sizeof(given) / sizeof(given[0])) {
+      char *end;
+      unsigned long long v = strtoull(p, &end, 10);
+      if(end == p || v < 1 || v > 100000000ULL || (*end && *end != ',')) {
+        mxmb_warn("scale: --sizes takes member counts 1..100000000 separated by commas, not \"%s\"", opts->sizes);
+        return 1;
+      }
+      given[n_sizes++] = (size_t)v;
+      p = *end ? end + 1 : end;
+    }
+    sizes = given;
+  }
   mxmb_note("scale: room version %s; members added with mxm_state_put from compact client-form events "
             "(44-byte event IDs, not hashed); replay = signed PDUs through mxm_event_parse + mxm_room_apply "
             "(the state computes each accepted event's reference-hash ID)", SCALE_VERSION);
@@ -324,8 +342,8 @@ int mxmb_section_scale(const struct mxmb_opts *opts)
     row = mxmb_row_add("scale", name, "B/member");
     row->st.median = (double)(res.hwm_after_build - res.rss_before) / (double)n;
     snprintf(row->note, sizeof(row->note),
-             "VmHWM delta during the build (old + new table while one doubles); after replay %.1f",
-             (double)(res.hwm_after_replay - res.rss_before) / (double)n);
+             "VmHWM delta during the build (old + new table while one doubles); the replay grew RSS by %.1f",
+             ((double)res.rss_after_replay - (double)res.rss_before_replay) / (double)n);
 
     snprintf(name, sizeof(name), "layout %zu members", n);
     row = mxmb_row_add("scale", name, "B/member");
