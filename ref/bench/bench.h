@@ -49,9 +49,9 @@ struct mxmb_stats {
 };
 
 /* Time `subject` and `baseline` in alternating runs (ABBA order, so drift in
- * machine load hits both alike): one warm-up run each, then opts->repeat
- * timed runs each, every run at least opts->run_seconds long (iterations are
- * calibrated once). baseline may be NULL. */
+ * machine load hits both alike): calibration runs first (they are the
+ * warm-up), then opts->repeat timed runs each, every run at least
+ * opts->run_seconds long. baseline may be NULL. */
 void mxmb_measure_pair(const struct mxmb_opts *opts, mxmb_run_fn subject, void *sctx, mxmb_run_fn baseline,
                        void *bctx, struct mxmb_stats *s_out, struct mxmb_stats *b_out);
 

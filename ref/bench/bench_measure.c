@@ -4,7 +4,8 @@
  *
  * Method. Each figure is the median of opts->repeat timed runs (min and max
  * shown as the spread), each run long enough (opts->run_seconds) that clock
- * resolution and loop overhead do not matter. Subject and baseline alternate
+ * resolution and loop overhead do not matter; the calibration runs that
+ * choose the iteration count come first and serve as the warm-up. Subject and baseline alternate
  * run by run in ABBA order, so a change in machine load during the
  * measurement hits both; ratios are taken between medians.
  */
@@ -85,16 +86,12 @@ void mxmb_measure_pair(const struct mxmb_opts *opts, mxmb_run_fn subject, void *
   int repeat = opts->repeat < 1 ? 1 : opts->repeat > MAX_REPEAT ? MAX_REPEAT : opts->repeat, r;
   size_t sn, bn = 0;
 
+  /* Calibration is the warm-up: its last run is at least a quarter of a
+   * timed run (caches, branch predictors, page faults). --quick only checks
+   * that the code runs: one operation per run, no calibration. */
   sn = opts->quick ? 1 : calibrate(subject, sctx, opts->run_seconds);
   if(baseline)
     bn = opts->quick ? 1 : calibrate(baseline, bctx, opts->run_seconds);
-  /* Warm-up: one full run each (caches, branch predictors, page faults);
-   * --quick only checks that the code runs, so it skips this. */
-  if(!opts->quick) {
-    (void)time_run(subject, sctx, sn);
-    if(baseline)
-      (void)time_run(baseline, bctx, bn);
-  }
   for(r = 0; r < repeat; r++) {
     int subject_first = (r % 4 == 0 || r % 4 == 3); /* ABBA */
     if(subject_first)
