@@ -8,6 +8,7 @@
  * implementation's table shows up as a named mismatch.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mxm/version.h"
@@ -282,6 +283,34 @@ static void test_first_release(void)
     tap_int_eq(rows[i].rv, rows[i].want, mxm_room_version_first_release(mxm_room_version_find(rows[i].rv)));
 }
 
+/* Every rule id an edit names is a rule id of ref/RULES.md (the binding
+ * vocabulary), written there as `id`. */
+static void test_edit_rule_ids(void)
+{
+  size_t n, i, len = 0;
+  const struct mxm_spec_edit *e = mxm_spec_edits(&n);
+  char *rules = tap_read_file("../RULES.md", &len);
+  if(!tap_check(rules != NULL, "read ../RULES.md", "cannot read it (tests run in ref/tests)"))
+    return;
+  for(i = 0; i < n; i++) {
+    const char *p = e[i].rule_ids;
+    while(*p) {
+      char id[128], quoted[132];
+      size_t k = 0;
+      while(*p == ' ')
+        p++;
+      while(*p && *p != ' ' && k + 1 < sizeof(id))
+        id[k++] = *p++;
+      id[k] = '\0';
+      if(!k)
+        continue;
+      snprintf(quoted, sizeof(quoted), "`%s`", id);
+      tap_check(strstr(rules, quoted) != NULL, "edit rule id in RULES.md", "%s names %s", e[i].id, id);
+    }
+  }
+  free(rules);
+}
+
 int main(void)
 {
   test_columns();
@@ -292,5 +321,6 @@ int main(void)
   test_edits();
   test_edits_per_version();
   test_first_release();
+  test_edit_rule_ids();
   return tap_done();
 }

@@ -24,6 +24,12 @@
  *   - depth: optional; an integer in [0, rv->max_depth].
  *   - unsigned.prev_content.membership is read when it is a string.
  *   - Input larger than 16 x 65536 raw bytes is MXM_E_TOO_BIG unparsed.
+ *   - v6+: any number written with a fraction or exponent is MXM_E_MALFORMED,
+ *     even 1.0 or 1e2 (the canonical grammar has no such spelling); so is an
+ *     integer outside +-(2^53-1), anywhere in the event (unsigned included).
+ *   - v1-v5: an event the lax canonical encoder cannot write (1e400) is
+ *     measured by its plain serialisation instead, so that the power-levels
+ *     rule, not the parser, rejects a PL event holding one.
  * Typed content never fails the parse: a wrong type leaves the field NULL
  * (or pl.valid = 0). A typed string that holds U+0000 is treated as "not a
  * string", so "join\u0000x" can never pass for "join".
