@@ -18,7 +18,7 @@
 
 #include "event_int.h"
 #include "limits.h"
-#include "mxm/sign.h"
+#include "mxm/sign.h" /* mxm_base64_decode_any */
 #include "state_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -286,19 +286,18 @@ const struct mxm_room_version *mxm_state_room_version(const struct mxm_state *st
 /* ------------------------------------------------------------------ */
 /* Members                                                             */
 
+/* Probe the member map directly: the stored 32-bit hash filters almost
+ * every non-match, so a lookup costs one table access and one string
+ * compare. */
 static struct mxmi_member *member_slot(const struct mxm_state *st, const char *user)
 {
   size_t j;
   uint32_t h;
-  mxmi_str off;
   if(!st->members_cap || !user)
-    return NULL;
-  off = intern_find(st, user);
-  if(!off)
     return NULL;
   h = (uint32_t)hash_str(user);
   for(j = h & (st->members_cap - 1); st->members[j].user; j = (j + 1) & (st->members_cap - 1))
-    if(st->members[j].user == off)
+    if(st->members[j].hash == h && strcmp(st->arena + st->members[j].user, user) == 0)
       return &st->members[j];
   return NULL;
 }
@@ -523,7 +522,8 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
   }
   if(ev->kind == MXM_EVENT_POWER_LEVELS && !ev->u.power_levels.valid) {
     status = mxm_error_set(err, MXM_E_MALFORMED, ev->u.power_levels.invalid_where,
-                           "power level value invalid for room version %s", st->rv->id);
+                           "invalid power levels for room version %s: %s", st->rv->id,
+                           ev->u.power_levels.invalid_reason ? ev->u.power_levels.invalid_reason : "bad value");
     mxm_event_free(&ev);
     return status;
   }
@@ -534,12 +534,10 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
                          "a member event in the state needs one of the five memberships");
   }
   /* The event's ID: given (v1/v2, client form) or the reference hash (v3+). */
-  if(!mxm_event_id(ev)) {
-    status = mxm_compute_event_id(ev->json, st->rv, ev->computed_id, err);
-    if(status != MXM_OK) {
-      mxm_event_free(&ev);
-      return status;
-    }
+  status = mxm_event_ensure_id(ev, st->rv, err);
+  if(status != MXM_OK) {
+    mxm_event_free(&ev);
+    return status;
   }
   id_str = mxm_event_id(ev);
   if(st->refs_count >= MXM_MAX_STATE_EVENTS) {

@@ -31,6 +31,7 @@ static unsigned get_create_in_auth(const struct mxm_room_version *rv) { return r
 static unsigned get_strict(const struct mxm_room_version *rv) { return rv->strict_canonical; }
 static unsigned get_aliases(const struct mxm_room_version *rv) { return rv->aliases_rule; }
 static unsigned get_member_rule(const struct mxm_room_version *rv) { return rv->member_rule; }
+static unsigned get_pl_notifications(const struct mxm_room_version *rv) { return rv->pl_notifications; }
 static unsigned get_creator_sender(const struct mxm_room_version *rv)
 {
   return rv->creator_from == MXM_CREATOR_SENDER;
@@ -67,6 +68,7 @@ static const struct column columns[] = {
   {"m.room.aliases rule (v1-v5)", "111110000000", get_aliases},
   {"creator from create sender (v11.md)", "000000000011", get_creator_sender},
   {"event ID format (v1/v2 $x:domain, v3 std b64, v4+ url-safe)", "SSHUUUUUUUUU", get_id_format},
+  {"PL rules read notifications (v6.md rules 9.4/9.5)", "000001111111", get_pl_notifications},
 };
 
 static void test_columns(void)
