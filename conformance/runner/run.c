@@ -438,9 +438,11 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
     res.trans_from = from ? (int)mxm_membership_parse(from) : 0;
     res.trans_to = to ? (int)mxm_membership_parse(to) : 0;
     res.expected = mxmc_printf("%s  \"%s\"", want ? want : "?", want_text ? want_text : "");
-    if(era_spec < r->caps->spec_from || era_spec > r->caps->spec_to) {
+    if(!(r->caps->layers & MXMC_LAYER_TRANSITION) || era_spec < r->caps->spec_from || era_spec > r->caps->spec_to) {
       res.outcome = MXMC_SKIP;
-      res.message = mxmc_printf("the implementation does not follow the %s era", eras[i]);
+      res.message = !(r->caps->layers & MXMC_LAYER_TRANSITION)
+                        ? mxmc_strdup("the implementation does not answer the transition layer")
+                        : mxmc_printf("the implementation does not follow the %s era", eras[i]);
       emit(r, &res);
       continue;
     }
@@ -800,8 +802,6 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
         versions = mxm_json_get(g, "roomVersions");
       if(strcmp(kind, "transition") == 0) {
         if(!only_matches(&r, tc, "transition"))
-          continue;
-        if(!(r.caps->layers & MXMC_LAYER_TRANSITION))
           continue;
         run_transition(&r, t, ptr);
         continue;
