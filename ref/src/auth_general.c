@@ -34,7 +34,12 @@
  *    From v1.5 (#1269) both changed and removed entries reject at >=.
  *  - Auth events: more than 10 entries is a malformed PDU (pdu_v1.yaml caps
  *    auth_events at 10); an ID the state index does not know is "cannot
- *    decide".
+ *    decide". Rule 2.3 (an auth event that was itself rejected) needs no
+ *    row: the state holds only accepted events, so every auth event the
+ *    index knows was accepted. The selection is compared by (type,
+ *    state_key) pairs, whether or not the state currently has that event.
+ *  - v12 rule 2: "an accepted m.room.create" is the state's create event
+ *    (the state holds accepted events only).
  */
 #include <stdio.h>
 #include <string.h>

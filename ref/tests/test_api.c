@@ -46,6 +46,8 @@ static const struct arow rows[] = {
    "member.invite.allow"},
   {"invite an invited user: 200, no new event (v1.4)", ALL, &fx_room, MXM_API_INVITE, "alice", "ivy", NULL, OK_, 200,
    NULL, NULL, 0, NULL},
+  {"re-invite by a non-member: the ordinary 403", ALL, &fx_room, MXM_API_INVITE, "zed", "ivy", NULL, REF, 403, FB,
+   "invite", R, "member.invite.sender_not_joined"},
   {"invite a joined user", ALL, &fx_room, MXM_API_INVITE, "alice", "carol", NULL, REF, 403, FB, "invite", R,
    "member.invite.target_joined_or_banned"},
   {"invite a banned user", ALL, &fx_room, MXM_API_INVITE, "alice", "bob", NULL, REF, 403, FB, "invite", R,
