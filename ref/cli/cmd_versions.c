@@ -14,7 +14,8 @@ static void help(FILE *f)
              "Print the room-version feature table of room versions 1-12: for each version\n"
              "the number of the m.room.member auth rule, which membership features it has\n"
              "(knock, restricted, knock_restricted), which power-level value forms it accepts\n"
-             "(strings v1-v9, floats v1-v5), the create-event rules, strict canonical JSON,\n"
+             "(strings v1-v9, floats v1-v5), whether the power-level rules read\n"
+             "`notifications` (v6+), the create-event rules, strict canonical JSON,\n"
              "where the room creator comes from, the event-ID format, the redaction\n"
              "algorithm, the maximum depth and the spec release that introduced it.\n\n"
              "  --format F   text (default), json or markdown\n"
@@ -76,6 +77,7 @@ BOOL_COL(c_room_id_domain, create_room_id_domain)
 BOOL_COL(c_create_auth, create_in_auth_events)
 BOOL_COL(c_strict, strict_canonical)
 BOOL_COL(c_aliases, aliases_rule)
+BOOL_COL(c_pl_notifications, pl_notifications)
 
 static const char *c_id(const struct mxm_room_version *rv, char *buf, size_t n)
 {
@@ -126,6 +128,7 @@ static const struct col cols[] = {
   {"knock_restricted", c_knock_restricted},
   {"string PL", c_string_pl},
   {"float PL", c_float_pl},
+  {"PL notifications", c_pl_notifications},
   {"v12 creators", c_creators_v12},
   {"create needs creator", c_needs_creator},
   {"create room_id domain", c_room_id_domain},
@@ -192,7 +195,8 @@ static void print_versions_json(void)
            "\"knock_restricted\": %s, \"string_pl\": %s, \"float_pl\": %s, \"creators_v12\": %s, "
            "\"create_needs_creator\": %s, \"create_room_id_domain\": %s, \"create_in_auth_events\": %s, "
            "\"strict_canonical\": %s, \"aliases_rule\": %s, \"creator_from\": \"%s\", "
-           "\"event_id_format\": \"%s\", \"redaction\": %u, \"max_depth\": %lld, \"since\": \"%s\"}%s\n",
+           "\"event_id_format\": \"%s\", \"redaction\": %u, \"max_depth\": %lld, \"pl_notifications\": %s, "
+           "\"since\": \"%s\"}%s\n",
            rv->id, rv->member_rule, tf(rv->knock), tf(rv->restricted), tf(rv->knock_restricted),
            tf(rv->string_pl), tf(rv->float_pl), tf(rv->creators_v12), tf(rv->create_needs_creator),
            tf(rv->create_room_id_domain), tf(rv->create_in_auth_events), tf(rv->strict_canonical),
@@ -200,7 +204,8 @@ static void print_versions_json(void)
            rv->event_id_format == MXM_EVENT_ID_SERVER     ? "server"
            : rv->event_id_format == MXM_EVENT_ID_HASH_STD ? "hash_std"
                                                           : "hash_url",
-           rv->redaction, (long long)rv->max_depth, mxm_spec_name(mxm_room_version_first_release(rv)),
+           rv->redaction, (long long)rv->max_depth, tf(rv->pl_notifications),
+           mxm_spec_name(mxm_room_version_first_release(rv)),
            i + 1 < n ? "," : "");
   }
   printf("]\n");
