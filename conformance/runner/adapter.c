@@ -37,6 +37,33 @@ struct mxmc_adapter {
   char *dead;    /* owned: why it cannot be restarted, or NULL */
 };
 
+/* The running adapter's process group, for the signal handler below: if the
+ * runner is interrupted (SIGINT, SIGTERM, SIGHUP), the adapter group is
+ * killed too instead of being left behind (it has its own group, so a
+ * terminal's Ctrl-C does not reach it). One adapter runs at a time. */
+static volatile sig_atomic_t adapter_pgid = 0;
+
+static void on_fatal_signal(int sig)
+{
+  if(adapter_pgid > 0)
+    kill(-(pid_t)adapter_pgid, SIGKILL);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  size_t i;
+  for(i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sigs[i], &sa, NULL);
+  }
+}
+
 static double now_s(void)
 {
   struct timespec ts;
@@ -72,6 +99,7 @@ static void kill_child(struct mxmc_adapter *a)
   }
   a->pid = 0;
   a->rlen = 0;
+  adapter_pgid = 0;
 }
 
 /* How the child ended, if it did (non-blocking); into b. */
@@ -138,6 +166,7 @@ static int spawn(struct mxmc_adapter *a, struct mxmc_buf *err)
     _exit(127);
   }
   setpgid(pid, pid); /* also from the parent, to avoid a race */
+  adapter_pgid = (sig_atomic_t)pid;
   close(in[0]);
   close(out[1]);
   a->pid = pid;
@@ -386,6 +415,7 @@ struct mxmc_adapter *mxmc_adapter_start(const char *command, double timeout_s, s
     return NULL;
   }
   signal(SIGPIPE, SIG_IGN); /* a dead adapter must not kill the runner */
+  install_signal_handlers();
   a->command = mxmc_strdup(command);
   a->timeout_s = timeout_s;
   a->to_child = a->from_child = -1;

@@ -764,6 +764,7 @@ static enum mxm_status build_tpi(struct mxmc_room *room, const struct mxm_json *
   const char *display = mxm_json_string(mxm_json_get(spec, "displayName"));
   const struct mxm_json *sign_with = mxm_json_get(spec, "signWith");
   const struct mxm_json *omit_fields = mxm_json_get(spec, "omitFields");
+  const char *default_key = NULL;
   int corrupt = 0, omit_signed = 0;
   struct mxm_json *tpi = mxm_json_new_object(), *signed_obj = mxm_json_new_object();
   size_t i;
@@ -778,22 +779,18 @@ static enum mxm_status build_tpi(struct mxmc_room *room, const struct mxm_json *
   if(!sign_with) {
     /* default: the first key of the state's invite with this token */
     const struct mxm_json *list = mxm_json_get(room->compact, "thirdPartyInvites");
-    for(i = 0; i < mxm_json_array_len(list) && !sign_with; i++) {
+    for(i = 0; i < mxm_json_array_len(list) && !default_key; i++) {
       const struct mxm_json *t = mxm_json_array_get(list, i);
       const char *tok = mxm_json_string(mxm_json_get(t, "token"));
       if(tok && token && strcmp(tok, token) == 0)
-        sign_with = mxm_json_get(t, "keys");
+        default_key = mxm_json_string(mxm_json_array_get(mxm_json_get(t, "keys"), 0));
     }
-    if(sign_with && mxm_json_array_len(sign_with) > 1) {
-      /* sign with the first key only */
-      const struct mxm_json *first = mxm_json_array_get(sign_with, 0);
+    if(default_key) {
       struct mxm_signing_key key;
-      const char *name = mxm_json_string(first);
-      if(!name || mxm_signing_key_for_name(name, &key) != MXM_OK)
+      if(mxm_signing_key_for_name(default_key, &key) != MXM_OK)
         goto crypto;
-      if((s = mxm_sign_json(signed_obj, name, &key, err)) != MXM_OK)
+      if((s = mxm_sign_json(signed_obj, default_key, &key, err)) != MXM_OK)
         goto fail;
-      sign_with = NULL;
     }
   }
   for(i = 0; i < mxm_json_array_len(sign_with); i++) {

@@ -872,16 +872,10 @@ int mxmc_report_finish(struct mxmc_report *rep)
     break;
   case MXMC_FMT_TAP:
     fprintf(f, "1..%zu\n", rep->tap_n);
-    {
-      /* the summary as TAP comments */
-      struct mxmc_buf b = {0};
-      FILE *mem = f;
-      (void)b;
-      fprintf(mem, "# %zu passed, %zu failed, %zu errors, %zu skipped, %zu expected failures, %zu unexpected passes, "
-                   "%zu files not loaded\n",
-              rep->counts[MXMC_PASS], rep->counts[MXMC_FAIL], rep->counts[MXMC_ERROR], rep->counts[MXMC_SKIP],
-              rep->counts[MXMC_XFAIL], rep->counts[MXMC_XPASS], rep->n_ferrs);
-    }
+    fprintf(f, "# %zu passed, %zu failed, %zu errors, %zu skipped, %zu expected failures, %zu unexpected passes, "
+               "%zu files not loaded\n",
+            rep->counts[MXMC_PASS], rep->counts[MXMC_FAIL], rep->counts[MXMC_ERROR], rep->counts[MXMC_SKIP],
+            rep->counts[MXMC_XFAIL], rep->counts[MXMC_XPASS], rep->n_ferrs);
     break;
   case MXMC_FMT_JSON: {
     struct matrix m;

@@ -340,7 +340,7 @@ static char *area_of(const struct mxm_json *exp, const char *v)
 }
 
 static void run_auth(struct run *r, const struct mxm_json *group, const struct mxm_json *test, const char *v,
-                     const char *ptr, const char *kind_layer)
+                     const char *ptr)
 {
   const struct mxm_room_version *rv = mxm_room_version_find(v);
   const struct mxm_json *exp = mxm_json_get(test, "expected");
@@ -354,7 +354,6 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   char *text = NULL, *fault = NULL;
   int explicit_auth = 0;
 
-  (void)kind_layer;
   snprintf(state_ptr, sizeof(state_ptr), "%.*s/state", gptr_end ? (int)(gptr_end - ptr) : 0, ptr);
   if(choose_spec(r, group, test, v, &spec, &why)) {
     result_init(r, &res, test, "auth", v, "", ptr);
@@ -827,7 +826,7 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
           continue;
         }
         if(strcmp(kind, "auth") == 0)
-          run_auth(&r, g, t, v, ptr, kind);
+          run_auth(&r, g, t, v, ptr);
         else if(strcmp(kind, "api") == 0)
           run_api(&r, g, t, v, ptr);
         else if(strcmp(kind, "sequence") == 0)

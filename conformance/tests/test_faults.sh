@@ -39,4 +39,21 @@ expect_grep "cannot start the adapter .*no valid hello line" "$TMP/h.txt" "hello
 $CONFORM --timeout 2 --adapter "/nonexistent/adapter" "$FIX" >"$TMP/n.txt" 2>&1
 expect_rc 2 $? "a missing adapter program is refused"
 expect_grep "exited with status 127" "$TMP/n.txt" "exit status shown"
+# the runner interrupted while the adapter hangs: the adapter does not outlive it
+$CONFORM --timeout 60 --adapter "echo \$\$ >$TMP/adapter.pid; exec $WRONG --fault hang:1" "$FIX" >/dev/null 2>&1 &
+runner=$!
+for i in $(seq 1 50); do [ -s "$TMP/adapter.pid" ] && break; sleep 0.1; done
+[ -s "$TMP/adapter.pid" ] || fail "the adapter did not start"
+sleep 0.5
+kill -TERM $runner
+wait $runner 2>/dev/null
+sleep 0.3
+apid=$(cat "$TMP/adapter.pid")
+# gone, or a zombie waiting for a parent that reaps (not every container's init does)
+state=$(awk '/^State:/ {print $2}' "/proc/$apid/status" 2>/dev/null || true)
+if [ -n "$state" ] && [ "$state" != "Z" ]; then
+  kill -KILL "$apid"
+  fail "the adapter (pid $apid) outlived the interrupted runner"
+fi
+ok "an interrupted runner takes its adapter down"
 done_tests
