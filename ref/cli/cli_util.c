@@ -19,7 +19,7 @@ int cli_read_file(const char *path, char **buf, size_t *len)
   *len = 0;
   f = is_stdin ? stdin : fopen(path, "rb");
   if(!f) {
-    fprintf(stderr, "mxm: %s: cannot open: %s\n", path, strerror(errno));
+    fprintf(stderr, "mxm: %s: cannot open: %s\n", is_stdin ? "<stdin>" : path, strerror(errno));
     return MXM_EXIT_USAGE;
   }
   for(;;) {
@@ -66,6 +66,7 @@ fail:
 
 int cli_read_json(const char *path, struct mxm_json **out)
 {
+  const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
   char *buf;
   size_t len;
   struct mxm_error err;
@@ -74,7 +75,7 @@ int cli_read_json(const char *path, struct mxm_json **out)
   if(rc)
     return rc;
   if(mxm_json_parse(buf, len, out, &err) != MXM_OK) {
-    cli_report(path, &err);
+    cli_report(name, &err);
     free(buf);
     return err.status == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
   }

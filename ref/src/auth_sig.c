@@ -24,9 +24,12 @@
  *    signature step. Malformed content anywhere (signed not an object,
  *    signatures of the wrong type, no token event, no usable key) is
  *    MXM_SIG_INVALID with a detail, never an error. More than
- *    MAX_TPI_ATTEMPTS (signature, key) pairs without a valid one is
- *    MXM_SIG_UNKNOWN (a bound on work for hostile input; real invites have
- *    one or two of each).
+ *    MAX_TPI_ATTEMPTS (signature, key) pairs, or more than MAX_TPI_KEYS
+ *    usable keys, without a valid signature among those tried is
+ *    MXM_SIG_UNKNOWN, so the engine reports "cannot decide" rather than a
+ *    guess (a bound on work for hostile input: a 64 KiB event could
+ *    otherwise ask for ~10^6 verifications; real invites have one or two
+ *    signatures and keys).
  *
  * 2. Rule 4.2 (room versions with rv->restricted, v8+), for every
  *    membership value: if content has join_authorised_via_users_server, the
@@ -79,7 +82,8 @@ static void detail_set(char *d, size_t n, const char *fmt, ...)
 struct tpi_keys {
   unsigned char pk[MAX_TPI_KEYS][32];
   size_t n;
-  size_t skipped; /* present but not 32 bytes of base64 */
+  size_t skipped;  /* present but not 32 bytes of base64 */
+  size_t overflow; /* usable keys beyond MAX_TPI_KEYS, never tried */
 };
 
 static void add_key(struct tpi_keys *k, const char *b64)
@@ -87,10 +91,12 @@ static void add_key(struct tpi_keys *k, const char *b64)
   unsigned char buf[64];
   if(!b64)
     return;
-  if(k->n < MAX_TPI_KEYS && mxm_base64_decode_any(b64, buf, sizeof(buf)) == 32)
+  if(mxm_base64_decode_any(b64, buf, sizeof(buf)) != 32)
+    k->skipped++;
+  else if(k->n < MAX_TPI_KEYS)
     memcpy(k->pk[k->n++], buf, 32);
   else
-    k->skipped++;
+    k->overflow++;
 }
 
 /* The public keys of a token event, from its JSON (the typed content holds
@@ -211,6 +217,8 @@ static enum mxm_sig_fact tpi_fact(const struct mxm_state *st, const struct mxm_e
   t.keys = keys;
   (void)mxm_json_object_foreach(sigs, try_entities, &t);
   n_keys = keys->n;
+  if(keys->overflow)
+    t.budget_exceeded = 1;
   free(msg);
   free(keys);
   if(t.valid) {
@@ -218,7 +226,8 @@ static enum mxm_sig_fact tpi_fact(const struct mxm_state *st, const struct mxm_e
     return MXM_SIG_VALID;
   }
   if(t.budget_exceeded) {
-    detail_set(detail, dlen, "more than %d (signature, key) pairs; gave up without a valid one", MAX_TPI_ATTEMPTS);
+    detail_set(detail, dlen, "more than %d (signature, key) pairs or %d keys; gave up without a valid one",
+               MAX_TPI_ATTEMPTS, MAX_TPI_KEYS);
     return MXM_SIG_UNKNOWN;
   }
   if(t.sigs == 0)

@@ -24,6 +24,7 @@
 #include "event_int.h"
 #include "limits.h"
 #include "mxm/canonical.h"
+#include "mxm/sign.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON pointers                                                       */
@@ -141,19 +142,54 @@ int mxmi_server_name_valid(const char *s, size_t len)
   return 1;
 }
 
+/* Length of the valid UTF-8 sequence at s[0..len), or 0 if there is none
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_char(const unsigned char *s, size_t len)
+{
+  size_t n, i;
+  uint32_t cp;
+  if(s[0] < 0x80)
+    return 1;
+  if(s[0] >= 0xC2 && s[0] <= 0xDF)
+    n = 2, cp = s[0] & 0x1F;
+  else if(s[0] >= 0xE0 && s[0] <= 0xEF)
+    n = 3, cp = s[0] & 0x0F;
+  else if(s[0] >= 0xF0 && s[0] <= 0xF4)
+    n = 4, cp = s[0] & 0x07;
+  else
+    return 0;
+  if(n > len)
+    return 0;
+  for(i = 1; i < n; i++) {
+    if((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+/*
+ * appendices "Historical User IDs" (text since v1.14, #1506): servers MUST
+ * accept localparts of "any legal unicode codepoint except for : and NUL
+ * (U+0000), including other control characters and the empty string", as
+ * valid UTF-8. (v1.1-v1.13 said %x21-39 / %x3B-7E; the current text is
+ * followed.) The whole ID is at most 255 bytes.
+ */
 int mxm_user_id_valid(const char *s, size_t len)
 {
-  size_t i;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i, n;
   if(!s || len < 3 || len > MXM_MAX_ID_BYTES || s[0] != '@')
     return 0;
   /* The localpart ends at the first ':' (':' is not a localpart char). */
-  for(i = 1; i < len && s[i] != ':'; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if(c < 0x21 || c > 0x7E) /* extended_user_id_char = %x21-39 / %x3B-7E */
+  for(i = 1; i < len && u[i] != ':'; i += n) {
+    if(u[i] == 0 || (n = utf8_char(u + i, len - i)) == 0)
       return 0;
   }
-  if(i == 1 || i >= len)
-    return 0; /* empty localpart, or no ':' */
+  if(i >= len)
+    return 0; /* no ':' */
   return mxmi_server_name_valid(s + i + 1, len - i - 1);
 }
 
@@ -589,12 +625,22 @@ static int pl_value(const struct mxm_json *j, const struct mxm_room_version *rv,
   return 0;
 }
 
+/* Record the first accepted float value (v1-v5) of a power-levels event. */
+static void pl_float_seen(struct mxm_power_levels *pl, const struct mxm_json *v, const char *where)
+{
+  if(pl->has_float || mxm_json_type(v) != MXM_JSON_DOUBLE)
+    return;
+  pl->has_float = 1;
+  snprintf(pl->float_where, sizeof(pl->float_where), "%s", where);
+}
+
 /* Record the first invalid value of a power-levels event. */
-static void pl_invalid(struct mxm_power_levels *pl, const char *where)
+static void pl_invalid(struct mxm_power_levels *pl, const char *where, const char *why)
 {
   if(!pl->valid)
     return;
   pl->valid = 0;
+  pl->invalid_reason = why;
   snprintf(pl->invalid_where, sizeof(pl->invalid_where), "%s", where);
 }
 
@@ -604,6 +650,7 @@ struct pl_map_walk {
   struct mxm_pl_entry *entries;
   size_t n;
   int user_keys; /* 1: keys must be user IDs (users map, rule 10.1) */
+  int lenient;   /* 1: a bad entry is skipped, not an invalid event */
   char where[MXM_ERROR_WHERE_MAX];
 };
 
@@ -616,13 +663,16 @@ static int pl_map_member(const char *key, size_t key_len, const struct mxm_json 
   memcpy(where, w->where, sizeof(where));
   mxmi_pointer_append(where, sizeof(where), key, key_len);
   if(strlen(key) != key_len || (w->user_keys && !mxm_user_id_valid(key, key_len))) {
-    pl_invalid(w->pl, where);
+    if(!w->lenient)
+      pl_invalid(w->pl, where, w->user_keys ? "a users key must be a valid user ID" : "a key holds U+0000");
     return 0;
   }
   if(!pl_value(val, w->rv, &level, &why)) {
-    pl_invalid(w->pl, where);
+    if(!w->lenient)
+      pl_invalid(w->pl, where, why);
     return 0;
   }
+  pl_float_seen(w->pl, val, where);
   w->entries[w->n].key = key;
   w->entries[w->n].level = level;
   w->n++;
@@ -634,14 +684,16 @@ static int pl_entry_cmp(const void *a, const void *b)
   return strcmp(((const struct mxm_pl_entry *)a)->key, ((const struct mxm_pl_entry *)b)->key);
 }
 
-/* users / events / notifications: an object of levels. DECISION: in every
- * room version a non-object map or a bad value makes the event invalid
- * (v10 9.2 says so for events/notifications, v1-v9 10.1 for users; for
- * events/notifications in v1-v9 the text is silent, but no level can be
- * computed from such a value). */
+/* users / events / notifications: an object of levels. DECISION: a
+ * non-object map or a bad value makes the event invalid (v10 9.2 says so
+ * for events/notifications, v1-v9 10.1 for users; for events in v1-v9 and
+ * notifications in v6-v9 the text is silent, but their levels are compared
+ * by the rules and none can be computed from such a value). Exception,
+ * `lenient`: notifications in v1-v5, which no rule of those versions reads
+ * (v6.md adds them to rules 9.4/9.5); bad entries are skipped there. */
 static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room_version *rv,
                               const struct mxm_json *content, const char *key, int user_keys,
-                              struct mxm_pl_entry **out, size_t *n_out)
+                              int lenient, struct mxm_pl_entry **out, size_t *n_out)
 {
   const struct mxm_json *map = mxm_json_get(content, key);
   struct pl_map_walk w;
@@ -654,7 +706,8 @@ static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room
   if(!map)
     return MXM_OK;
   if(mxm_json_type(map) != MXM_JSON_OBJECT) {
-    pl_invalid(pl, w.where);
+    if(!lenient)
+      pl_invalid(pl, w.where, "must be an object of levels");
     return MXM_OK;
   }
   n = mxm_json_object_len(map);
@@ -666,6 +719,7 @@ static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room
   w.pl = pl;
   w.rv = rv;
   w.user_keys = user_keys;
+  w.lenient = lenient;
   mxm_json_object_foreach(map, pl_map_member, &w);
   qsort(w.entries, w.n, sizeof(*w.entries), pl_entry_cmp);
   *out = w.entries;
@@ -691,9 +745,10 @@ static enum mxm_status parse_power_levels(struct parse *p, const struct mxm_json
       continue;
     mxmi_pointer_append(where, sizeof(where), names[i], strlen(names[i]));
     if(!pl_value(v, p->rv, &level, &why)) {
-      pl_invalid(pl, where);
+      pl_invalid(pl, where, why);
       continue;
     }
+    pl_float_seen(pl, v, where);
     switch(i) {
     case 0: pl->ban = level; pl->has_ban = 1; break;
     case 1: pl->kick = level; pl->has_kick = 1; break;
@@ -704,11 +759,12 @@ static enum mxm_status parse_power_levels(struct parse *p, const struct mxm_json
     default: pl->state_default = level; pl->has_state_default = 1; break;
     }
   }
-  st = pl_map(pl, p->rv, content, "users", 1, &pl->users, &pl->n_users);
+  st = pl_map(pl, p->rv, content, "users", 1, 0, &pl->users, &pl->n_users);
   if(st == MXM_OK)
-    st = pl_map(pl, p->rv, content, "events", 0, &pl->events, &pl->n_events);
+    st = pl_map(pl, p->rv, content, "events", 0, 0, &pl->events, &pl->n_events);
   if(st == MXM_OK)
-    st = pl_map(pl, p->rv, content, "notifications", 0, &pl->notifications, &pl->n_notifications);
+    st = pl_map(pl, p->rv, content, "notifications", 0, !p->rv->pl_notifications, &pl->notifications,
+                &pl->n_notifications);
   if(st != MXM_OK)
     return mxm_error_set(p->err, st, "/content", "out of memory");
   return MXM_OK;
@@ -843,6 +899,16 @@ const char *mxm_event_id(const struct mxm_event *ev)
   if(ev->event_id)
     return ev->event_id;
   return ev->computed_id[0] ? ev->computed_id : NULL;
+}
+
+enum mxm_status mxm_event_ensure_id(struct mxm_event *ev, const struct mxm_room_version *rv,
+                                    struct mxm_error *err)
+{
+  if(!ev || !rv)
+    return mxm_error_set(err, MXM_E_USAGE, "", "no event or no room version");
+  if(mxm_event_id(ev))
+    return MXM_OK;
+  return mxm_compute_event_id(ev->json, rv, ev->computed_id, err);
 }
 
 static enum mxm_event_kind kind_of(const char *type)
@@ -982,8 +1048,19 @@ static enum mxm_status parse_fields(struct parse *p, const struct mxm_json *root
   return MXM_OK;
 }
 
-enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
-                                    struct mxm_event **out, struct mxm_error *err)
+/*
+ * The body of mxm_event_from_json. raw_len is the length of the JSON text
+ * the tree was parsed from, or 0 if unknown. In a strict room (v6+) whose
+ * values passed strict_value, the canonical form is never longer than the
+ * RFC 8259 text it came from: whitespace goes, integers keep their digits
+ * (JSON forbids leading zeros and '+'; "-0" shrinks to "0"), a string
+ * escape never grows (canonical JSON escapes only what JSON must escape,
+ * with the shortest form, and writes non-ASCII raw), and duplicate keys
+ * collapse. So raw_len <= MXM_MAX_EVENT_BYTES proves the size limit holds
+ * without encoding.
+ */
+static enum mxm_status event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
+                                       size_t raw_len, struct mxm_event **out, struct mxm_error *err)
 {
   struct parse p;
   struct mxm_event *ev;
@@ -1005,7 +1082,8 @@ enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mx
     if((st = strict_value(&w, json)) != MXM_OK)
       return st;
   }
-  if((st = check_size(&p, json)) != MXM_OK)
+  if(!(rv->strict_canonical && raw_len > 0 && raw_len <= MXM_MAX_EVENT_BYTES) &&
+     (st = check_size(&p, json)) != MXM_OK)
     return st;
 
   ev = calloc(1, sizeof(*ev));
@@ -1021,6 +1099,12 @@ enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mx
   }
   *out = ev;
   return MXM_OK;
+}
+
+enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
+                                    struct mxm_event **out, struct mxm_error *err)
+{
+  return event_from_json(json, rv, 0, out, err);
 }
 
 enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_room_version *rv,
@@ -1041,7 +1125,7 @@ enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_ro
   st = mxm_json_parse(buf ? buf : "", len, &json, err);
   if(st != MXM_OK)
     return st;
-  st = mxm_event_from_json(json, rv, out, err);
+  st = event_from_json(json, rv, len, out, err);
   mxm_json_free(&json);
   return st;
 }

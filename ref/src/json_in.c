@@ -115,15 +115,32 @@ static int is_literal(const unsigned char *p, size_t n)
  */
 static int prescan(const unsigned char *p, size_t len, size_t *bad, const char **why)
 {
+  /* Container stack, to know whether a string is an object key: json-c
+   * stores keys as C strings, so a key holding U+0000 would be silently cut
+   * short ({"a\u0000b":1} would read as {"a":1}) and every hash and
+   * signature over it would be wrong. Keys with U+0000 are refused instead.
+   * Nesting beyond the stack is refused by json-c's depth limit anyway. */
+  char stack[MXM_JSON_MAX_DEPTH + 2];
+  size_t depth = 0;
+  int expect_key = 0, in_key = 0;
   size_t i = 0;
   int in_string = 0;
   while(i < len) {
     unsigned char c = p[i];
     if(c < 0x80) {
       if(in_string) {
-        if(c == '"')
+        if(c == '"') {
           in_string = 0;
+          if(in_key)
+            expect_key = 0;
+          in_key = 0;
+        }
         else if(c == '\\') {
+          if(in_key && len - i >= 6 && memcmp(p + i + 1, "u0000", 5) == 0) {
+            *bad = i;
+            *why = "object key contains U+0000 (unsupported: keys are C strings)";
+            return 0;
+          }
           i++; /* the escaped byte is checked by json-c; skip it */
           if(i < len && p[i] >= 0x80)
             continue; /* let the UTF-8 check see a non-ASCII byte */
@@ -134,8 +151,26 @@ static int prescan(const unsigned char *p, size_t len, size_t *bad, const char *
           return 0;
         }
       }
-      else if(c == '"')
+      else if(c == '"') {
         in_string = 1;
+        in_key = depth > 0 && depth <= sizeof(stack) && stack[depth - 1] == '{' && expect_key;
+      }
+      else if(c == '{' || c == '[') {
+        if(depth < sizeof(stack))
+          stack[depth] = (char)c;
+        depth++;
+        expect_key = c == '{';
+      }
+      else if(c == '}' || c == ']') {
+        if(depth > 0)
+          depth--;
+        expect_key = 0;
+      }
+      else if(c == ',') {
+        expect_key = depth > 0 && depth <= sizeof(stack) && stack[depth - 1] == '{';
+        i++;
+        continue;
+      }
       else if(c == '-' || (c >= '0' && c <= '9')) {
         size_t end = scan_number(p, len, i);
         if(end == 0) {

@@ -53,11 +53,14 @@ static_assert(MXM_MAX_SAFE_INT == ((int64_t)1 << 53) - 1, "2^53 - 1");
  * size: each entry costs at least 6 bytes of JSON ("":0,). */
 #define MXM_MAX_PL_ENTRIES (MXM_MAX_EVENT_BYTES / 6)
 
-/* The state's member map: at most 2^30 members (sized for millions; a room
- * with a billion members would need far more memory than the table anyway).
- * The capacity is a power of two, kept at most 1/2 full... see state.c. */
+/* The state's member map: at most 2^30 members. Sized for millions (1M
+ * members measured: about 100 bytes of tables and 37 bytes of strings per
+ * member); the cap keeps every table index and the 32-bit string offsets
+ * of state_int.h in range. A put beyond it fails with MXM_E_NOMEM. */
 #define MXM_MAX_STATE_MEMBERS ((size_t)1 << 30)
-/* Non-member state events and indexed event IDs: the same bound. */
+/* Non-member state events and indexed event IDs: the same bound (a put
+ * beyond it is MXM_E_TOO_BIG). The string arena is capped at 4 GiB by its
+ * 32-bit offsets (MXM_E_NOMEM beyond). */
 #define MXM_MAX_STATE_EVENTS ((size_t)1 << 30)
 
 /* A JSON pointer must fit struct mxm_error.where; longer pointers are cut at

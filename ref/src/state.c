@@ -18,7 +18,7 @@
 
 #include "event_int.h"
 #include "limits.h"
-#include "mxm/sign.h"
+#include "mxm/sign.h" /* mxm_base64_decode_any */
 #include "state_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -286,19 +286,18 @@ const struct mxm_room_version *mxm_state_room_version(const struct mxm_state *st
 /* ------------------------------------------------------------------ */
 /* Members                                                             */
 
+/* Probe the member map directly: the stored 32-bit hash filters almost
+ * every non-match, so a lookup costs one table access and one string
+ * compare. */
 static struct mxmi_member *member_slot(const struct mxm_state *st, const char *user)
 {
   size_t j;
   uint32_t h;
-  mxmi_str off;
   if(!st->members_cap || !user)
-    return NULL;
-  off = intern_find(st, user);
-  if(!off)
     return NULL;
   h = (uint32_t)hash_str(user);
   for(j = h & (st->members_cap - 1); st->members[j].user; j = (j + 1) & (st->members_cap - 1))
-    if(st->members[j].user == off)
+    if(st->members[j].hash == h && strcmp(st->arena + st->members[j].user, user) == 0)
       return &st->members[j];
   return NULL;
 }
@@ -325,13 +324,11 @@ static int members_grow(struct mxm_state *st)
   return 1;
 }
 
-static enum mxm_status member_put(struct mxm_state *st, const struct mxm_event *ev, mxmi_str user,
-                                  mxmi_str event_id)
+/* Insert or update; the caller has made room (members_grow). */
+static void member_put(struct mxm_state *st, const struct mxm_event *ev, mxmi_str user, mxmi_str event_id)
 {
   uint32_t h = (uint32_t)hash_str(ev->state_key);
   size_t j;
-  if(st->members_count + 1 > st->members_cap / 4 * 3 && !members_grow(st))
-    return MXM_E_NOMEM;
   for(j = h & (st->members_cap - 1); st->members[j].user; j = (j + 1) & (st->members_cap - 1))
     if(st->members[j].user == user)
       break;
@@ -343,7 +340,6 @@ static enum mxm_status member_put(struct mxm_state *st, const struct mxm_event *
   st->members[j].event_id = event_id;
   st->members[j].membership = (uint8_t)ev->u.member.membership;
   st->members[j].profile = profile_hash(ev->u.member.displayname, ev->u.member.avatar_url);
-  return MXM_OK;
 }
 
 enum mxm_membership mxm_state_membership(const struct mxm_state *st, const char *user_id)
@@ -381,7 +377,7 @@ static int refs_grow(struct mxm_state *st)
   for(i = 0; i < st->refs_cap; i++) {
     if(!st->refs[i].id)
       continue;
-    for(j = st->refs[i].hash & (cap - 1); t[j].id; j = (j + 1) & (cap - 1))
+    for(j = hash_str(st->arena + st->refs[i].id) & (cap - 1); t[j].id; j = (j + 1) & (cap - 1))
       ;
     t[j] = st->refs[i];
   }
@@ -391,24 +387,21 @@ static int refs_grow(struct mxm_state *st)
   return 1;
 }
 
-static enum mxm_status ref_put(struct mxm_state *st, mxmi_str id, const char *id_str, mxmi_str type,
-                               mxmi_str state_key, mxmi_str room_id)
+/* Insert or update; the caller has made room (refs_grow). */
+static void ref_put(struct mxm_state *st, mxmi_str id, const char *id_str, mxmi_str type, mxmi_str state_key,
+                    mxmi_str room_id)
 {
-  uint32_t h = (uint32_t)hash_str(id_str);
+  uint64_t h = hash_str(id_str);
   size_t j;
-  if(st->refs_count + 1 > st->refs_cap / 4 * 3 && !refs_grow(st))
-    return MXM_E_NOMEM;
   for(j = h & (st->refs_cap - 1); st->refs[j].id; j = (j + 1) & (st->refs_cap - 1))
     if(st->refs[j].id == id)
       break;
   if(!st->refs[j].id)
     st->refs_count++;
   st->refs[j].id = id;
-  st->refs[j].hash = h;
   st->refs[j].type = type;
   st->refs[j].state_key = state_key;
   st->refs[j].room_id = room_id;
-  return MXM_OK;
 }
 
 int mxm_state_event_by_id(const struct mxm_state *st, const char *event_id, const char **type,
@@ -421,7 +414,7 @@ int mxm_state_event_by_id(const struct mxm_state *st, const char *event_id, cons
   off = intern_find(st, event_id);
   if(!off)
     return 0;
-  for(j = (uint32_t)hash_str(event_id) & (st->refs_cap - 1); st->refs[j].id;
+  for(j = hash_str(event_id) & (st->refs_cap - 1); st->refs[j].id;
       j = (j + 1) & (st->refs_cap - 1)) {
     if(st->refs[j].id != off)
       continue;
@@ -524,7 +517,8 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
   }
   if(ev->kind == MXM_EVENT_POWER_LEVELS && !ev->u.power_levels.valid) {
     status = mxm_error_set(err, MXM_E_MALFORMED, ev->u.power_levels.invalid_where,
-                           "power level value invalid for room version %s", st->rv->id);
+                           "invalid power levels for room version %s: %s", st->rv->id,
+                           ev->u.power_levels.invalid_reason ? ev->u.power_levels.invalid_reason : "bad value");
     mxm_event_free(&ev);
     return status;
   }
@@ -535,12 +529,10 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
                          "a member event in the state needs one of the five memberships");
   }
   /* The event's ID: given (v1/v2, client form) or the reference hash (v3+). */
-  if(!mxm_event_id(ev)) {
-    status = mxm_compute_event_id(ev->json, st->rv, ev->computed_id, err);
-    if(status != MXM_OK) {
-      mxm_event_free(&ev);
-      return status;
-    }
+  status = mxm_event_ensure_id(ev, st->rv, err);
+  if(status != MXM_OK) {
+    mxm_event_free(&ev);
+    return status;
   }
   id_str = mxm_event_id(ev);
   if(st->refs_count >= MXM_MAX_STATE_EVENTS) {
@@ -552,20 +544,20 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
     mxm_event_free(&ev);
     return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory (state strings)");
   }
-  if(ref_put(st, id, id_str, type, state_key, room_id) != MXM_OK) {
+  /* Make room in every table first, so that nothing below can fail and a
+   * failed put leaves the state as it was (interned strings aside, which
+   * nothing then refers to). */
+  if((st->refs_count + 1 > st->refs_cap / 4 * 3 && !refs_grow(st)) ||
+     (ev->kind == MXM_EVENT_MEMBER && st->members_count + 1 > st->members_cap / 4 * 3 && !members_grow(st)) ||
+     (ev->kind != MXM_EVENT_MEMBER && st->events_count + 1 > st->events_cap / 2 && !events_grow(st))) {
     mxm_event_free(&ev);
-    return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory (event index)");
+    return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory (state tables)");
   }
+  ref_put(st, id, id_str, type, state_key, room_id);
   if(ev->kind == MXM_EVENT_MEMBER) {
-    status = member_put(st, ev, state_key, id);
+    member_put(st, ev, state_key, id);
     mxm_event_free(&ev); /* reduced to (membership, profile, ID) */
-    if(status != MXM_OK)
-      return mxm_error_set(err, status, "", "out of memory (member map)");
     return MXM_OK;
-  }
-  if(st->events_count + 1 > st->events_cap / 2 && !events_grow(st)) {
-    mxm_event_free(&ev);
-    return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory (state events)");
   }
   slot = event_slot(st, ev->type, ev->state_key, 1);
   if(slot->ev) {

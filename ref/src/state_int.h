@@ -5,7 +5,7 @@
  * Strings (user IDs, event IDs, types, state keys, room IDs) live once each
  * in one arena and are named by 32-bit offsets, so a member costs one
  * 24-byte slot in the member map, one 4-byte slot in the intern set for each
- * of its two strings, and a 20-byte slot in the event-ID index; copying a
+ * of its two strings, and a 16-byte slot in the event-ID index; copying a
  * state is a few memcpy calls.
  */
 #ifndef MXM_STATE_INT_H
@@ -30,7 +30,6 @@ struct mxmi_member {
 struct mxmi_event_ref {
   mxmi_str id;        /* 0 = empty slot */
   mxmi_str type, state_key, room_id; /* room_id 0 = none (v12 create) */
-  uint32_t hash;
 };
 
 struct mxmi_event_slot {

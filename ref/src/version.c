@@ -23,23 +23,24 @@
 /* Column order: id, number, member_rule, knock, restricted, knock_restricted,
  * string_pl, float_pl, creators_v12, create_needs_creator,
  * create_room_id_domain, create_in_auth_events, strict_canonical,
- * aliases_rule, creator_from, event_id_format, redaction, max_depth. */
+ * aliases_rule, creator_from, event_id_format, redaction, max_depth,
+ * pl_notifications. */
 #define D63 INT64_MAX                      /* pdu_v1.yaml: depth < 2^63 */
 #define D53 ((int64_t)9007199254740991LL) /* depth_v6.yaml: 2^53-1 */
 static const struct mxm_room_version room_versions[] = {
-  /* id  n  rule kn rs kr str flt v12 crt dom cae can ali  creator              id format               red  depth */
-  {"1",  1,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_SERVER,   1,  D63},
-  {"2",  2,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_SERVER,   1,  D63},
-  {"3",  3,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_STD, 1,  D63},
-  {"4",  4,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 1,  D63},
-  {"5",  5,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 1,  D63},
-  {"6",  6,  4,  0, 0, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 6,  D53},
-  {"7",  7,  4,  1, 0, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 6,  D53},
-  {"8",  8,  4,  1, 1, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 8,  D53},
-  {"9",  9,  4,  1, 1, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 9,  D53},
-  {"10", 10, 4,  1, 1, 1, 0,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 9,  D53},
-  {"11", 11, 4,  1, 1, 1, 0,  0,  0,  0,  1,  1,  1,  0,  MXM_CREATOR_SENDER,  MXM_EVENT_ID_HASH_URL, 11, D53},
-  {"12", 12, 5,  1, 1, 1, 0,  0,  1,  0,  0,  0,  1,  0,  MXM_CREATOR_SENDER,  MXM_EVENT_ID_HASH_URL, 11, D53},
+  /* id  n  rule kn rs kr str flt v12 crt dom cae can ali  creator              id format               red  depth notif */
+  {"1",  1,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_SERVER,   1,  D63, 0},
+  {"2",  2,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_SERVER,   1,  D63, 0},
+  {"3",  3,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_STD, 1,  D63, 0},
+  {"4",  4,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 1,  D63, 0},
+  {"5",  5,  5,  0, 0, 0, 1,  1,  0,  1,  1,  1,  0,  1,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 1,  D63, 0},
+  {"6",  6,  4,  0, 0, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 6,  D53, 1},
+  {"7",  7,  4,  1, 0, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 6,  D53, 1},
+  {"8",  8,  4,  1, 1, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 8,  D53, 1},
+  {"9",  9,  4,  1, 1, 0, 1,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 9,  D53, 1},
+  {"10", 10, 4,  1, 1, 1, 0,  0,  0,  1,  1,  1,  1,  0,  MXM_CREATOR_CONTENT, MXM_EVENT_ID_HASH_URL, 9,  D53, 1},
+  {"11", 11, 4,  1, 1, 1, 0,  0,  0,  0,  1,  1,  1,  0,  MXM_CREATOR_SENDER,  MXM_EVENT_ID_HASH_URL, 11, D53, 1},
+  {"12", 12, 5,  1, 1, 1, 0,  0,  1,  0,  0,  0,  1,  0,  MXM_CREATOR_SENDER,  MXM_EVENT_ID_HASH_URL, 11, D53, 1},
 };
 #define N_ROOM_VERSIONS (sizeof(room_versions) / sizeof(room_versions[0]))
 static_assert(sizeof(room_versions) / sizeof(room_versions[0]) == MXM_N_ROOM_VERSIONS,
@@ -245,7 +246,11 @@ static_assert(RV_RANGE(1, MXM_N_ROOM_VERSIONS) == RV_ALL, "RV_ALL covers every r
     MXM_SPEC_V1_17, MXM_SPEC_CURRENT,                                                                                                    \
     "the restricted-join authorising user must be joined to the room",                                                                   \
     "b6a127b5, #2220; changelog v1.17",                                                                                                  \
-    RV_RANGE(8, 12), 0, MXM_SPEC_R0)
+    RV_RANGE(8, 12), 0, MXM_SPEC_R0)                                                                                                     \
+  X("pl.float_values", "power_levels.types", MXM_SPEC_V1_18, MXM_SPEC_CURRENT,                                                           \
+    "v1-v5 power levels may be floats: exponent expanded, then truncated (earlier texts are silent)",                                    \
+    "#2297 \"Clarify meaning of floating-point powerlevels\"; changelog v1.18",                                                          \
+    RV_RANGE(1, 5), 0, MXM_SPEC_R0)
 
 static const struct mxm_spec_edit edits[] = {
 #define MXM_X_(id, rules, first, last, summary, source, rooms, late, late_first) \

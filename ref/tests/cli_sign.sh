@@ -90,6 +90,11 @@ if [ $? = 0 ] && grep -qF '"content_hash":"5jM4wQpv6lnBo7CLIghJuHdW+s2CMBJPUOGOC
 "$MXM" hash --room-version 4 "$TMP/event.json" >"$TMP/hash4.out" 2>"$TMP/err"
 if [ $? = 0 ] && grep -qE '"event_id":"\$[A-Za-z0-9_-]{43}"' "$TMP/hash4.out"; then ok "hash: v4 URL-safe event ID"; else
   bad "hash: v4 event ID" "$(cat "$TMP/hash4.out" "$TMP/err")"; fi
+printf '{"type":"m.room.create","state_key":"","sender":"@a:d","content":{"room_version":"12"}}' >"$TMP/create12.json"
+"$MXM" hash --room-version 12 "$TMP/create12.json" >"$TMP/hash12.out" 2>"$TMP/err"
+id12=$(grep -oE '"event_id":"\$[A-Za-z0-9_-]{43}"' "$TMP/hash12.out" | sed 's/.*"\$//; s/"$//')
+if [ -n "$id12" ] && grep -qF "\"room_id\":\"!$id12\"" "$TMP/hash12.out"; then ok "hash: v12 room ID is ! + create event ID"; else
+  bad "hash: v12 room ID" "$(cat "$TMP/hash12.out" "$TMP/err")"; fi
 expect_rc "hash: --room-version required" 2 "--room-version is required" -- "$MXM" hash "$TMP/event.json"
 
 # --- verify ---

@@ -43,6 +43,12 @@ static const struct parse_case parse_cases[] = {
   {"overlong UTF-8", "\"\xc0\xaf\"", 0, MXM_E_MALFORMED, MXM_JSON_NULL},
   {"raw control char in string", "\"a\x01\"", 0, MXM_E_MALFORMED, MXM_JSON_NULL},
   {"comment", "/* c */ {}", 0, MXM_E_MALFORMED, MXM_JSON_NULL},
+  /* json-c would cut a key at U+0000: such keys are refused, values are fine */
+  {"NUL escape in key", "{\"a\\u0000b\":1}", 0, MXM_E_MALFORMED, MXM_JSON_NULL},
+  {"NUL escape in nested key", "{\"a\":[{\"k\":1},{\"b\\u0000\":2}]}", 0, MXM_E_MALFORMED, MXM_JSON_NULL},
+  {"NUL escape in value", "{\"a\":\"x\\u0000y\"}", 0, MXM_OK, MXM_JSON_OBJECT},
+  {"NUL escape in array string", "{\"a\":[\"\\u0000\"],\"b\":2}", 0, MXM_OK, MXM_JSON_OBJECT},
+  {"escaped quote then key", "{\"a\\\"\":{\"b\":\"\\u0000\"}}", 0, MXM_OK, MXM_JSON_OBJECT},
 };
 
 static void check_parse_table(void)

@@ -8,6 +8,7 @@
  * implementation's table shows up as a named mismatch.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mxm/version.h"
@@ -31,6 +32,7 @@ static unsigned get_create_in_auth(const struct mxm_room_version *rv) { return r
 static unsigned get_strict(const struct mxm_room_version *rv) { return rv->strict_canonical; }
 static unsigned get_aliases(const struct mxm_room_version *rv) { return rv->aliases_rule; }
 static unsigned get_member_rule(const struct mxm_room_version *rv) { return rv->member_rule; }
+static unsigned get_pl_notifications(const struct mxm_room_version *rv) { return rv->pl_notifications; }
 static unsigned get_creator_sender(const struct mxm_room_version *rv)
 {
   return rv->creator_from == MXM_CREATOR_SENDER;
@@ -67,6 +69,7 @@ static const struct column columns[] = {
   {"m.room.aliases rule (v1-v5)", "111110000000", get_aliases},
   {"creator from create sender (v11.md)", "000000000011", get_creator_sender},
   {"event ID format (v1/v2 $x:domain, v3 std b64, v4+ url-safe)", "SSHUUUUUUUUU", get_id_format},
+  {"PL rules read notifications (v6.md rules 9.4/9.5)", "000001111111", get_pl_notifications},
 };
 
 static void test_columns(void)
@@ -192,6 +195,7 @@ static void test_edits(void)
     {"pl.state_default_50_without_pl", MXM_SPEC_V1_6, MXM_SPEC_V1_7, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
     {"auth_events.room_id", MXM_SPEC_V1_15, MXM_SPEC_V1_16, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
     {"pl.users_demote_equal", MXM_SPEC_V1_4, MXM_SPEC_V1_5, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"pl.float_values", MXM_SPEC_V1_17, MXM_SPEC_V1_18, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
   };
   size_t i, n, j;
   const struct mxm_spec_edit *edits = mxm_spec_edits(&n);
@@ -249,6 +253,9 @@ static void test_edits_per_version(void)
     {"auth_events.room_id", "3", MXM_SPEC_V1_16, 1}, {"auth_events.room_id", "3", MXM_SPEC_V1_15, 0},
     {"leave.self_from_knock", "7", MXM_SPEC_V1_1, 0}, {"leave.self_from_knock", "7", MXM_SPEC_V1_2, 1},
     {"join.knock_rule_invited", "9", MXM_SPEC_V1_2, 0}, {"join.knock_rule_invited", "9", MXM_SPEC_V1_3, 1},
+    /* pl.float_values: v1-v5 only (the floaty fragment is included by v1.md-v5.md) */
+    {"pl.float_values", "5", MXM_SPEC_V1_18, 1}, {"pl.float_values", "5", MXM_SPEC_V1_17, 0},
+    {"pl.float_values", "6", MXM_SPEC_CURRENT, 0},
   };
   size_t i;
   for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -276,6 +283,34 @@ static void test_first_release(void)
     tap_int_eq(rows[i].rv, rows[i].want, mxm_room_version_first_release(mxm_room_version_find(rows[i].rv)));
 }
 
+/* Every rule id an edit names is a rule id of ref/RULES.md (the binding
+ * vocabulary), written there as `id`. */
+static void test_edit_rule_ids(void)
+{
+  size_t n, i, len = 0;
+  const struct mxm_spec_edit *e = mxm_spec_edits(&n);
+  char *rules = tap_read_file("../RULES.md", &len);
+  if(!tap_check(rules != NULL, "read ../RULES.md", "cannot read it (tests run in ref/tests)"))
+    return;
+  for(i = 0; i < n; i++) {
+    const char *p = e[i].rule_ids;
+    while(*p) {
+      char id[128], quoted[132];
+      size_t k = 0;
+      while(*p == ' ')
+        p++;
+      while(*p && *p != ' ' && k + 1 < sizeof(id))
+        id[k++] = *p++;
+      id[k] = '\0';
+      if(!k)
+        continue;
+      snprintf(quoted, sizeof(quoted), "`%s`", id);
+      tap_check(strstr(rules, quoted) != NULL, "edit rule id in RULES.md", "%s names %s", e[i].id, id);
+    }
+  }
+  free(rules);
+}
+
 int main(void)
 {
   test_columns();
@@ -286,5 +321,6 @@ int main(void)
   test_edits();
   test_edits_per_version();
   test_first_release();
+  test_edit_rule_ids();
   return tap_done();
 }

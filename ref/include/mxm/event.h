@@ -24,6 +24,12 @@
  *   - depth: optional; an integer in [0, rv->max_depth].
  *   - unsigned.prev_content.membership is read when it is a string.
  *   - Input larger than 16 x 65536 raw bytes is MXM_E_TOO_BIG unparsed.
+ *   - v6+: any number written with a fraction or exponent is MXM_E_MALFORMED,
+ *     even 1.0 or 1e2 (the canonical grammar has no such spelling); so is an
+ *     integer outside +-(2^53-1), anywhere in the event (unsigned included).
+ *   - v1-v5: an event the lax canonical encoder cannot write (1e400) is
+ *     measured by its plain serialisation instead, so that the power-levels
+ *     rule, not the parser, rejects a PL event holding one.
  * Typed content never fails the parse: a wrong type leaves the field NULL
  * (or pl.valid = 0). A typed string that holds U+0000 is treated as "not a
  * string", so "join\u0000x" can never pass for "join".
@@ -96,6 +102,14 @@ struct mxm_power_levels {
   size_t n_events;
   struct mxm_pl_entry *notifications; /* sorted by key; owned by the event */
   size_t n_notifications;
+  /* v1-v5: the first value written as a float (accepted and truncated), ""
+   * if none. The float text exists only from spec v1.18 (spec edit
+   * "pl.float_values"); a rule engine following an older release can use
+   * this to treat such an event as undefined by its text. */
+  int has_float;
+  char float_where[MXM_ERROR_WHERE_MAX];
+  const char *invalid_reason; /* static text saying what is wrong at
+                                 invalid_where; NULL while valid */
 };
 
 struct mxm_member_content {
@@ -174,15 +188,21 @@ enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mx
 /* The event's ID: event_id if given, else computed_id if set, else NULL. */
 const char *mxm_event_id(const struct mxm_event *ev);
 
+/* Make sure the event has an ID: if it carries no event_id and computed_id
+ * is empty, compute the reference-hash ID for rv (mxm_compute_event_id,
+ * mxm/sign.h) into computed_id. rv MUST be the room version the event was
+ * parsed for. MXM_OK (mxm_event_id(ev) is then non-NULL), or the status of
+ * the computation (MXM_E_MALFORMED, MXM_E_TOO_BIG, MXM_E_NOMEM) with err. */
+enum mxm_status mxm_event_ensure_id(struct mxm_event *ev, const struct mxm_room_version *rv,
+                                    struct mxm_error *err) MXM_MUST_CHECK;
+
 void mxm_event_free(struct mxm_event **evp);
 
 /* 1 if s (len bytes) is a valid user ID for federation: "@" localpart ":"
- * server_name, at most 255 bytes, a non-empty localpart of the historical
- * character set extended_user_id_char = %x21-39 / %x3B-7E (printable ASCII
- * except ':'; appendices "Historical User IDs", which servers MUST accept),
- * and a server_name per appendices "Server Name". 0 otherwise, and for
- * s == NULL. (The spec digest said "any code point except ':' and NUL,
- * possibly empty"; the appendix text is the one above.) */
+ * server_name, at most 255 bytes, a localpart of the historical form (any
+ * Unicode code point except ':' and U+0000, possibly empty, as valid UTF-8:
+ * appendices "Historical User IDs", text since spec v1.14), and a
+ * server_name per appendices "Server Name". 0 otherwise, and for NULL. */
 int mxm_user_id_valid(const char *s, size_t len);
 /* The server_name part of a user/room/event ID ("example.org:8448"), as a
  * pointer into s after the first ':'; NULL if there is no ':'. */

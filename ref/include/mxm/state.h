@@ -75,10 +75,13 @@ size_t mxm_state_server_keys(const struct mxm_state *st, const char *server, mxm
 
 /* --- lookups (all O(1) or O(log n)) --- */
 enum mxm_membership mxm_state_membership(const struct mxm_state *st, const char *user_id);
-/* Hash of (displayname, avatar_url) of the member's current event; 0 if none. */
+/* Hash of (displayname, avatar_url) of the member's current event; 0 if the
+ * user has no member event. Never 0 otherwise; an absent or null value and
+ * an empty string hash differently. Deterministic across runs. */
 uint64_t mxm_state_profile_hash(const struct mxm_state *st, const char *user_id);
 /* ID of the member's current event, or NULL. */
 const char *mxm_state_member_event_id(const struct mxm_state *st, const char *user_id);
+/* Users with a member event, whatever the membership (leave, ban too). */
 size_t mxm_state_member_count(const struct mxm_state *st);
 
 const struct mxm_event *mxm_state_create(const struct mxm_state *st);       /* NULL if none */

@@ -51,6 +51,9 @@ struct mxm_room_version {
   unsigned redaction;      /* redaction algorithm, named by the version that
                               introduced it: 1, 6, 8, 9 or 11 */
   int64_t max_depth;       /* 2^63-1 (v1-v5) or 2^53-1 (v6+) */
+  unsigned pl_notifications : 1; /* the power-levels rules compare `notifications`
+                                    entries like `events` (v6+, v6.md rules 9.4/9.5);
+                                    v1-v5 rules never read them */
 };
 
 /* The row for id ("1".."12"), or NULL for anything else, including unstable
