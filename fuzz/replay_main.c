@@ -9,6 +9,15 @@
  * A finding aborts the process (the harness reports it first); otherwise it
  * prints how many inputs ran and exits 0. Exit 2: a path cannot be read.
  * MXMF_STATS is set so the harness prints its counters at exit.
+ *
+ * --expect-finding: the inputs are reproducers of findings whose fix is
+ * still pending (corpus/regressions/<harness>/open/). Each runs in a child
+ * process and must still produce its finding (the child dies by a signal);
+ * an input that now passes means the bug was fixed: exit 1, saying to move
+ * the file up into corpus/regressions/<harness>/, where it then guards
+ * against the bug coming back. This keeps open findings visible without
+ * failing every build until they are fixed (curl's DISABLED, Wycheproof's
+ * known-failure list).
  */
 /* setenv, opendir, stat: POSIX, not in strict C11. */
 #define _POSIX_C_SOURCE 200809L
@@ -19,13 +28,47 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_INPUT (1u << 20) /* corpus files are small; cap what we read */
 
+static int expect_finding;
+static int unexpected_passes;
+
+static int run_file_direct(const char *path);
+
+/* In --expect-finding mode: run the input in a child; it must die. */
 static int run_file(const char *path)
+{
+  pid_t pid;
+  int status = 0;
+  if(!expect_finding)
+    return run_file_direct(path);
+  fflush(stderr);
+  pid = fork();
+  if(pid < 0)
+    return -1;
+  if(pid == 0)
+    _exit(run_file_direct(path) == 0 ? 0 : 2);
+  if(waitpid(pid, &status, 0) < 0)
+    return -1;
+  if(WIFSIGNALED(status)) {
+    fprintf(stderr, "replay: %s still reproduces its finding (open)\n", path);
+    return 0;
+  }
+  if(WIFEXITED(status) && WEXITSTATUS(status) == 2)
+    return -1;
+  fprintf(stderr, "replay: %s NO LONGER reproduces its finding: the bug looks fixed; "
+                  "move the file from open/ up into its regressions directory\n", path);
+  unexpected_passes++;
+  return 0;
+}
+
+static int run_file_direct(const char *path)
 {
   FILE *f = fopen(path, "rb");
   uint8_t *buf;
@@ -113,13 +156,20 @@ int main(int argc, char **argv)
 {
   size_t count = 0;
   int rc = 0;
-  if(argc < 2) {
-    fprintf(stderr, "usage: %s FILE_OR_DIR...\n  replays each input through the harness once\n", argv[0]);
+  int first = 1;
+  if(argc > 1 && strcmp(argv[1], "--expect-finding") == 0) {
+    expect_finding = 1;
+    first = 2;
+  }
+  if(argc <= first) {
+    fprintf(stderr, "usage: %s [--expect-finding] FILE_OR_DIR...\n  replays each input through the harness once\n",
+            argv[0]);
     return 2;
   }
-  setenv("MXMF_STATS", "1", 0);
+  if(!expect_finding)
+    setenv("MXMF_STATS", "1", 0);
   LLVMFuzzerInitialize(&argc, &argv);
-  for(int i = 1; i < argc; i++) {
+  for(int i = first; i < argc; i++) {
     struct stat sb;
     if(stat(argv[i], &sb) != 0) {
       fprintf(stderr, "replay: %s: no such file or directory\n", argv[i]);
@@ -132,6 +182,10 @@ int main(int argc, char **argv)
     } else {
       count++;
     }
+  }
+  if(expect_finding) {
+    fprintf(stderr, "replay: %zu open findings, %d no longer reproduce\n", count, unexpected_passes);
+    return rc ? rc : (unexpected_passes ? 1 : 0);
   }
   fprintf(stderr, "replay: %zu inputs, no finding\n", count);
   return rc;

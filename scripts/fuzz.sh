@@ -67,9 +67,16 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/mxm-fuzz.XXXXXX")"
 cleanup() { if [ "$KEEP" = 1 ]; then echo "fuzz.sh: work directory kept: $WORK"; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 
+# The instrumented json-c is built with ASan+UBSan and libFuzzer's coverage flags, so it only
+# fits the libFuzzer build; the AFL++ builds (no sanitizers) use the system json-c unless
+# MXM_JSONC_ROOT names one built for them.
 JSONC_ARGS=()
 if [ -n "${MXM_JSONC_ROOT:-}" ]; then JSONC_ARGS=(-DMXM_JSONC_ROOT="$MXM_JSONC_ROOT")
-elif [ -f "$ROOT/build/jsonc-fuzz/lib/libjson-c.a" ]; then JSONC_ARGS=(-DMXM_JSONC_ROOT="$ROOT/build/jsonc-fuzz"); fi
+elif [ "$ENGINE" = libfuzzer ] && [ -f "$ROOT/build/jsonc-fuzz/lib/libjson-c.a" ]; then
+  JSONC_ARGS=(-DMXM_JSONC_ROOT="$ROOT/build/jsonc-fuzz")
+else
+  JSONC_ARGS=(-UMXM_JSONC_ROOT)
+fi
 
 targets() { local suffix="$1" t=(); for h in "${HARNESSES[@]}"; do t+=("$h$suffix"); done; echo "${t[@]}"; }
 

@@ -91,7 +91,8 @@ build || { tail -30 "$COPY/build.log" >&2; exit 3; }
 # Sanity: the unmodified build must survive a short run of every harness, or every "detection"
 # below would mean nothing.
 for h in "${HARNESSES[@]}"; do
-  if ! "$BUILD/fuzzers/$h" -max_total_time=5 "$ROOT/corpus/$h" >"$COPY/sanity-$h.log" 2>&1; then
+  mkdir -p "$COPY/sanity-new-$h" # libFuzzer writes new units to its first directory: never the real corpus
+  if ! "$BUILD/fuzzers/$h" -max_total_time=5 "$COPY/sanity-new-$h" "$ROOT/corpus/$h" >"$COPY/sanity-$h.log" 2>&1; then
     echo "planted-bugs.sh: the UNMODIFIED tree already fails $h; fix that first:" >&2
     grep -A12 'MXM-FUZZ FINDING' "$COPY/sanity-$h.log" >&2 || tail -20 "$COPY/sanity-$h.log" >&2
     exit 1
