@@ -1,0 +1,59 @@
+# Every report format is well-formed and carries the summary, the
+# conformance matrix and the transition tables; failures name file, tcId,
+# room version, spec release, comment, expected, actual and flags.
+. "$(dirname "$0")/lib.sh"
+W="$WRONG --bug self-ban"
+
+for f in text tap junit json markdown html; do
+  $CONFORM --adapter "$W" --format $f --output "$TMP/r.$f" "$FIX" 2>"$TMP/$f.err"
+  expect_rc 1 $? "$f report of a failing run"
+  expect_grep "26 passed, 3 failed, 0 errors, 0 skipped" "$TMP/$f.err" "$f: one-line summary on stderr"
+done
+
+expect_grep "^FAIL  runner_fixture_test.json tcId=104 \(room v12, spec v1.19\) \"member without power bans themselves\"$" "$TMP/r.text" "text: failure header"
+expect_grep "^area +v1 +v7 +v12 +all$" "$TMP/r.text" "text: matrix header"
+expect_grep "^member.ban +1/2! +1/2! +1/2! +3/6!$" "$TMP/r.text" "text: matrix row marks failures"
+expect_grep "^== transition table, v1.3 era" "$TMP/r.text" "text: transition table"
+
+expect_grep "^TAP version 13$" "$TMP/r.tap" "tap: version"
+expect_grep "^1\.\.29$" "$TMP/r.tap" "tap: plan matches the results"
+expect_count 3 "^not ok " "$TMP/r.tap" "tap: failures are not ok"
+expect_grep "^  expected: \"reject   by member.ban.insufficient_power\"$" "$TMP/r.tap" "tap: YAML diagnostics"
+
+python3 - "$TMP/r.junit" "$TMP/r.json" "$TMP/r.html" <<'PY' || fail "junit/json/html"
+import json, sys, xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites" and root.get("failures") == "3", root.attrib
+f = [tc for tc in root.iter("testcase") if tc.find("failure") is not None]
+assert "tcId 4 v1 member without power bans themselves" == f[0].get("name"), f[0].get("name")
+assert "expected: reject" in f[0].find("failure").text and "SelfBan [AUTH_BYPASS]" in f[0].find("failure").text
+lines = [json.loads(l) for l in open(sys.argv[2])]
+s = lines[-1]["summary"]
+assert s["passed"] == 26 and s["failed"] == 3, s
+assert s["matrix"]["member.ban"]["7"] == {"pass": 1, "total": 2}, s["matrix"]
+assert s["transitions"]["v1.3"]["invite>knock"] == {"pass": 1, "total": 1}, s["transitions"]
+fail = [l for l in lines[:-1] if l["outcome"] == "FAIL"][0]
+for k in ("file", "tcId", "roomVersion", "spec", "comment", "expected", "actual", "flags", "message", "pointer"):
+    assert fail[k] not in ("", None), k
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []; self.tables = 0; self.text = []
+    def handle_starttag(self, tag, a):
+        if tag not in ("meta", "br", "hr", "img", "input", "link"): self.stack.append(tag)
+        if tag == "table": self.tables += 1
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+        self.stack.pop()
+    def handle_data(self, d): self.text.append(d)
+p = P(); p.feed(open(sys.argv[3]).read()); p.close()
+assert not p.stack, p.stack
+assert p.tables == 5, p.tables  # matrix, three eras, failures
+t = "".join(p.text)
+assert "Conformance matrix" in t and "Transition tables" in t and "member without power bans themselves" in t
+PY
+ok "junit parses, json summary and matrix, html balanced with matrix, transition and failure tables"
+
+expect_grep "^\| member.ban \| \*\*1/2\*\* \|" "$TMP/r.markdown" "markdown: matrix row"
+expect_grep "^\| FAIL \| \`runner_fixture_test.json\` #4 \| 1 \| v1.19 \|" "$TMP/r.markdown" "markdown: failure row"
+done_tests

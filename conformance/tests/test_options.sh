@@ -1,0 +1,59 @@
+# Options: --help documents everything; bad options are usage errors;
+# --room-version, --only, --layer and --spec select cases; --expected-failures
+# turns failures into XFAIL and reports an entry that passes (XPASS).
+. "$(dirname "$0")/lib.sh"
+
+$CONFORM --help >"$TMP/help.txt"
+expect_rc 0 $? "--help"
+for o in --room-version --only --layer --spec --adapter --timeout --expected-failures --format --output --lint \
+         --no-coverage --dump-requests "Exit codes" "0  every case passed" "1  a failure" "2  usage or input error"; do
+  expect_grep "$o" "$TMP/help.txt" "--help mentions $o"
+done
+$CONFORM --no-such-option "$FIX" 2>"$TMP/e1"; expect_rc 2 $? "unknown option"
+$CONFORM --room-version 13 "$FIX" 2>"$TMP/e2"; expect_rc 2 $? "unknown room version"
+expect_grep "unknown room version \"13\"" "$TMP/e2" "room version error message"
+$CONFORM --format pdf "$FIX" 2>"$TMP/e3"; expect_rc 2 $? "unknown format"
+$CONFORM --spec v2.0 "$FIX" 2>"$TMP/e4"; expect_rc 2 $? "unknown spec release"
+$CONFORM --timeout 0 "$FIX" 2>"$TMP/e5"; expect_rc 2 $? "bad timeout"
+$CONFORM "$TMP/missing" 2>"$TMP/e6"; expect_rc 2 $? "missing path"
+$CONFORM --only no.such.rule "$FIX" >/dev/null 2>"$TMP/e7"; expect_rc 2 $? "filters that match nothing"
+expect_grep "no case matched" "$TMP/e7" "no-match message"
+
+$CONFORM --room-version 1,12 --layer auth "$FIX" >"$TMP/rv.txt"
+expect_rc 0 $? "--room-version 1,12 --layer auth"
+expect_grep "^16 results: 16 passed" "$TMP/rv.txt" "8 auth cases x 2 versions"
+$CONFORM --only runner_fixture_test.json:4 --only member.join "$FIX" >"$TMP/only.txt"
+expect_grep "^8 results: 8 passed" "$TMP/only.txt" "--only by file:tcId (2) and rule prefix (6)"
+$CONFORM --only runner_fixture_test.json:4 --room-version 7 -v "$FIX" >"$TMP/only4.txt"
+expect_grep "^1 results: 1 passed" "$TMP/only4.txt" "--only FILE:TCID selects one case"
+expect_grep "^PASS  runner_fixture_test.json tcId=4 \(room v7, spec v1.19\)" "$TMP/only4.txt" "-v lists passes"
+$CONFORM --spec r0 --layer auth "$FIX" -v >"$TMP/r0.txt"
+expect_grep "^SKIP  runner_fixture_test.json tcId=101 \(room v12, spec -\)" "$TMP/r0.txt" "--spec r0 skips v12 (exists from v1.16)"
+expect_grep "^PASS  runner_fixture_test.json tcId=1 \(room v1, spec r0\)" "$TMP/r0.txt" "--spec r0 runs v1 at r0"
+$CONFORM --spec v1.2 --layer transition "$FIX" -v >"$TMP/era.txt"
+expect_grep "^PASS  runner_fixture_test.json tcId=201 \(v1.1 era\)" "$TMP/era.txt" "--spec picks the era of the transition table"
+expect_count 1 "^PASS" "$TMP/era.txt" "only that era runs"
+
+cat >"$TMP/xf.json" <<'JSON'
+{"schema": "mxm-expected-failures-1", "implementation": "wrong-adapter --bug self-ban",
+ "entries": [
+  {"file": "runner_fixture_test.json", "tcId": 4, "reason": "planted self-ban bug"},
+  {"file": "runner_fixture_test.json", "tcId": 104, "roomVersions": ["12"], "reason": "planted self-ban bug"},
+  {"file": "runner_fixture_test.json", "tcId": 2, "roomVersions": ["7"], "reason": "stale entry: this case passes"}]}
+JSON
+$CONFORM --adapter "$WRONG --bug self-ban" --expected-failures "$TMP/xf.json" "$FIX" >"$TMP/xf.txt" 2>&1
+expect_rc 1 $? "an unexpected pass fails the run"
+expect_grep "^XPASS runner_fixture_test.json tcId=2 \(room v7" "$TMP/xf.txt" "stale entry reported as XPASS"
+expect_grep "25 passed, 0 failed, 0 errors, 0 skipped, 3 expected failures, 1 unexpected passes" "$TMP/xf.txt" "xfail counts"
+cat >"$TMP/xf2.json" <<'JSON'
+{"schema": "mxm-expected-failures-1", "entries": [
+  {"file": "runner_fixture_test.json", "tcId": 4, "reason": "planted self-ban bug"},
+  {"file": "runner_fixture_test.json", "tcId": 104, "reason": "planted self-ban bug"}]}
+JSON
+$CONFORM --adapter "$WRONG --bug self-ban" --expected-failures "$TMP/xf2.json" "$FIX" >"$TMP/xf2.txt" 2>&1
+expect_rc 0 $? "listed failures alone do not fail the run"
+printf '{"schema": "mxm-expected-failures-1", "entries": [{"file": "x", "tcId": "1", "reason": "r"}]}' >"$TMP/xf3.json"
+$CONFORM --expected-failures "$TMP/xf3.json" "$FIX" 2>"$TMP/xf3.err"
+expect_rc 2 $? "malformed expected-failures file"
+expect_grep "xf3.json: /entries/0: an entry needs" "$TMP/xf3.err" "names the file and pointer"
+done_tests
