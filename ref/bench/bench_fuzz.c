@@ -7,12 +7,15 @@
  * (fuzzbody_*.c include fuzz/fuzz_<h>.c with LLVMFuzzerTestOneInput renamed
  * mxmb_fuzz_<h>_one, and the shared fuzz/ sources once each), so a figure is
  * the body alone: no process start, no file reads (seeds are read into
- * memory first), no engine bookkeeping. One operation is one input; the
- * seeds are taken in turn.
+ * memory first), no engine bookkeeping. One timed operation is one pass
+ * over every seed (so a figure covers the whole corpus, not its first
+ * files); figures are per input: pass time / number of seeds. At most three
+ * timed passes per harness (a slow harness's pass takes seconds).
  *
  * Baselines ("parse-only body"), on the same seeds:
  *   - JSON harnesses (fuzz_event_parse, fuzz_canonical: byte 0 selects a
- *     mode, the rest is JSON): mxm_json_parse + free of bytes 1..n;
+ *     mode, the rest is JSON; fuzz_case_loader: a whole case file):
+ *     mxm_json_parse + free of the JSON bytes;
  *   - structure-aware harnesses (fuzz_auth, fuzz_differential, fuzz_room:
  *     the bytes are decoded into a typed case): the decoder alone
  *     (mxmf_reader_init + mxmf_decode_case), which is what "parsing the
@@ -44,21 +47,30 @@ int mxmb_fuzz_auth_one(const uint8_t *data, size_t size);
 int mxmb_fuzz_room_one(const uint8_t *data, size_t size);
 int mxmb_fuzz_differential_one(const uint8_t *data, size_t size);
 int mxmb_fuzz_event_parse_init(int *argc, char ***argv);
+#if __has_include("../../fuzz/fuzz_case_loader.c") && __has_include("conform.h")
+#define MXMB_HAVE_CASE_LOADER 1
+int mxmb_fuzz_case_loader_one(const uint8_t *data, size_t size);
+int mxmb_fuzz_case_loader_init(int *argc, char ***argv);
+#endif
 
 typedef int (*body_fn)(const uint8_t *data, size_t size);
 
 struct harness {
   const char *name;
   body_fn body;
-  int json; /* 1: byte 0 + JSON; 0: structure-aware */
+  int json;      /* 1: JSON from byte json_from on; 0: structure-aware */
+  int json_from; /* 1: byte 0 selects a mode; 0: the whole input is JSON */
 };
 
 static const struct harness harnesses[] = {
-  {"fuzz_event_parse", mxmb_fuzz_event_parse_one, 1},
-  {"fuzz_canonical", mxmb_fuzz_canonical_one, 1},
-  {"fuzz_auth", mxmb_fuzz_auth_one, 0},
-  {"fuzz_differential", mxmb_fuzz_differential_one, 0},
-  {"fuzz_room", mxmb_fuzz_room_one, 0},
+  {"fuzz_event_parse", mxmb_fuzz_event_parse_one, 1, 1},
+  {"fuzz_canonical", mxmb_fuzz_canonical_one, 1, 1},
+  {"fuzz_auth", mxmb_fuzz_auth_one, 0, 0},
+  {"fuzz_differential", mxmb_fuzz_differential_one, 0, 0},
+  {"fuzz_room", mxmb_fuzz_room_one, 0, 0},
+#ifdef MXMB_HAVE_CASE_LOADER
+  {"fuzz_case_loader", mxmb_fuzz_case_loader_one, 1, 0},
+#endif
 };
 
 struct seeds {
@@ -66,6 +78,7 @@ struct seeds {
   size_t *len;
   size_t n, bytes;
   body_fn body;
+  size_t json_from;
 };
 
 static void seeds_free(struct seeds *s)
@@ -141,27 +154,26 @@ static uint64_t run_body(void *ctx, size_t n)
 {
   struct seeds *s = ctx;
   uint64_t acc = 0;
-  size_t i, j = 0;
-  for(i = 0; i < n; i++) {
-    acc += (uint64_t)s->body(s->data[j], s->len[j]);
-    if(++j == s->n)
-      j = 0;
-  }
-  return acc + n;
+  size_t i, j;
+  for(i = 0; i < n; i++)
+    for(j = 0; j < s->n; j++)
+      acc += (uint64_t)s->body(s->data[j], s->len[j]) + 1;
+  return acc;
 }
 
 static uint64_t run_json_floor(void *ctx, size_t n)
 {
   struct seeds *s = ctx;
   uint64_t acc = 0;
-  size_t i, j = 0;
+  size_t i, j;
   for(i = 0; i < n; i++) {
-    struct mxm_json *json = NULL;
-    if(s->len[j] > 1 && mxm_json_parse((const char *)s->data[j] + 1, s->len[j] - 1, &json, NULL) == MXM_OK)
-      acc += (uint64_t)mxm_json_type(json);
-    mxm_json_free(&json);
-    if(++j == s->n)
-      j = 0;
+    for(j = 0; j < s->n; j++) {
+      struct mxm_json *json = NULL;
+      if(s->len[j] > s->json_from &&
+         mxm_json_parse((const char *)s->data[j] + s->json_from, s->len[j] - s->json_from, &json, NULL) == MXM_OK)
+        acc += (uint64_t)mxm_json_type(json);
+      mxm_json_free(&json);
+    }
   }
   return acc;
 }
@@ -170,17 +182,24 @@ static uint64_t run_decode_floor(void *ctx, size_t n)
 {
   struct seeds *s = ctx;
   uint64_t acc = 0;
-  size_t i, j = 0;
+  size_t i, j;
   for(i = 0; i < n; i++) {
-    struct mxmf_reader r;
-    struct mxmf_case c;
-    mxmf_reader_init(&r, s->data[j], s->len[j]);
-    mxmf_decode_case(&r, &c);
-    acc += (uint64_t)c.room_version;
-    if(++j == s->n)
-      j = 0;
+    for(j = 0; j < s->n; j++) {
+      struct mxmf_reader r;
+      struct mxmf_case c;
+      mxmf_reader_init(&r, s->data[j], s->len[j]);
+      mxmf_decode_case(&r, &c);
+      acc += (uint64_t)c.room_version;
+    }
   }
   return acc;
+}
+
+static void per_input(struct mxmb_stats *st, size_t n)
+{
+  st->median /= (double)n;
+  st->min /= (double)n;
+  st->max /= (double)n;
 }
 
 int mxmb_section_fuzz(const struct mxmb_opts *opts)
@@ -188,6 +207,9 @@ int mxmb_section_fuzz(const struct mxmb_opts *opts)
   size_t h;
   int rc = 0;
   mxmb_fuzz_event_parse_init(NULL, NULL); /* mxmf_init: deterministic hashing, keys */
+#ifdef MXMB_HAVE_CASE_LOADER
+  mxmb_fuzz_case_loader_init(NULL, NULL); /* its scratch case file */
+#endif
   mxmb_note("fuzz: harness bodies linked in-process from fuzz/ (entry points renamed), seeds read into memory "
             "first; no fuzzing engine; compiled with this build's flags");
   for(h = 0; h < sizeof(harnesses) / sizeof(harnesses[0]); h++) {
@@ -204,7 +226,17 @@ int mxmb_section_fuzz(const struct mxmb_opts *opts)
       continue;
     }
     s.body = hn->body;
-    mxmb_measure_pair(opts, run_body, &s, hn->json ? run_json_floor : run_decode_floor, &s, &body, &floor);
+    s.json_from = (size_t)hn->json_from;
+    {
+      /* One operation is a pass over every seed; a slow harness's pass
+       * takes seconds, so at most three timed passes. */
+      struct mxmb_opts o = *opts;
+      if(o.repeat > 3)
+        o.repeat = 3;
+      mxmb_measure_pair(&o, run_body, &s, hn->json ? run_json_floor : run_decode_floor, &s, &body, &floor);
+      per_input(&body, s.n);
+      per_input(&floor, s.n);
+    }
     snprintf(name, sizeof(name), "%s", hn->name);
     row = mxmb_row_timed("fuzz", name, &body);
     snprintf(row->baseline, sizeof(row->baseline), "%s", hn->json ? "json_parse of the seed" : "decoder only");

@@ -3,8 +3,6 @@
  * harness links into one program. Empty when fuzz/ has no such harness. */
 #if defined(__has_include)
 #if __has_include("../../fuzz/fuzz_differential.c")
-#include <stddef.h>
-#include <stdint.h>
 #define LLVMFuzzerInitialize mxmb_fuzz_differential_init
 #define LLVMFuzzerTestOneInput mxmb_fuzz_differential_one
 #include "../../fuzz/fuzz_differential.c"
