@@ -253,6 +253,15 @@ static void json_str(const char *s)
   putchar('"');
 }
 
+/* A number, or null when it is not finite (JSON has no inf or NaN). */
+static void json_num(const char *key, double v)
+{
+  if(v == v && v - v == 0)
+    printf(",\"%s\":%.6g", key, v);
+  else
+    printf(",\"%s\":null", key);
+}
+
 static void json_lines(const char *text)
 {
   const char *p = text;
@@ -288,11 +297,15 @@ void mxmb_print_json(const struct mxmb_opts *opts)
     json_str(r->name);
     printf(",\"unit\":");
     json_str(r->unit);
-    printf(",\"median\":%.6g,\"min\":%.6g,\"max\":%.6g,\"runs\":%d,\"ops_per_run\":%zu,\"per_second\":%.6g",
-           r->st.median, r->st.min, r->st.max, r->st.runs, r->st.ops_per_run, r->per_second);
+    json_num("median", r->st.median);
+    json_num("min", r->st.min);
+    json_num("max", r->st.max);
+    printf(",\"runs\":%d,\"ops_per_run\":%zu", r->st.runs, r->st.ops_per_run);
+    json_num("per_second", r->per_second);
     printf(",\"baseline\":");
     json_str(r->baseline);
-    printf(",\"ratio\":%.6g,\"ratio_sense\":", r->ratio);
+    json_num("ratio", r->ratio);
+    printf(",\"ratio_sense\":");
     json_str(r->ratio_sense);
     printf(",\"target\":");
     json_str(r->target);
