@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mxm/mxm.h"
 
@@ -31,6 +32,7 @@ struct mxmb_opts {
   double run_seconds; /* target duration of one timed run */
   const char *only;   /* run only this section, or NULL */
   const char *root;   /* repository root (conformance/, corpus/, build/) */
+  const char *json_out; /* also write the JSON results to this file, or NULL */
   const char *sizes;  /* scale: comma-separated member counts, or NULL for the defaults */
 };
 
@@ -84,7 +86,7 @@ struct mxmb_row *mxmb_row_add(const char *section, const char *name, const char 
 /* A timed row: median ns/op, ops/s. */
 struct mxmb_row *mxmb_row_timed(const char *section, const char *name, const struct mxmb_stats *st);
 void mxmb_print_table(const struct mxmb_opts *opts);
-void mxmb_print_json(const struct mxmb_opts *opts);
+void mxmb_print_json(const struct mxmb_opts *opts, FILE *out);
 
 /* Notes about the run (pinning, load, methods), printed with the results. */
 void mxmb_note(const char *fmt, ...)

@@ -2,7 +2,7 @@
  * bench_main.c: the mxm-bench program: options, the section list, pinning,
  * output. See bench.h for the method and PERFORMANCE.md for the figures.
  *
- *   mxm-bench [--quick] [--json] [--only SECTION] [--repeat N] [--seconds S]
+ *   mxm-bench [--quick] [--json] [--json-out FILE] [--only SECTION] [--repeat N] [--seconds S]
  *             [--root DIR] [--sizes LIST] [--verbose]
  *
  * Exit status: 0 when every section ran (timing is never asserted), 1 when
@@ -33,9 +33,10 @@ static void usage(FILE *to)
 {
   size_t i;
   fprintf(to,
-          "usage: mxm-bench [--quick] [--json] [--only SECTION] [--repeat N] [--seconds S] [--root DIR] [--sizes LIST] [--verbose]\n"
+          "usage: mxm-bench [--quick] [--json] [--json-out FILE] [--only SECTION] [--repeat N] [--seconds S] [--root DIR] [--sizes LIST] [--verbose]\n"
           "  --quick      tiny sizes, one repeat: checks that the benchmark runs (figures not meaningful)\n"
           "  --json       machine-readable results on stdout\n"
+          "  --json-out F also write the machine-readable results to file F\n"
           "  --only NAME  run one section\n"
           "  --repeat N   timed runs per figure (default 7); the median and [min, max] are reported\n"
           "  --seconds S  length of one timed run (default 0.2)\n"
@@ -67,6 +68,8 @@ int main(int argc, char **argv)
       opts.verbose = 1;
     else if(strcmp(a, "--only") == 0 && i + 1 < argc)
       opts.only = argv[++i];
+    else if(strcmp(a, "--json-out") == 0 && i + 1 < argc)
+      opts.json_out = argv[++i];
     else if(strcmp(a, "--sizes") == 0 && i + 1 < argc)
       opts.sizes = argv[++i];
     else if(strcmp(a, "--root") == 0 && i + 1 < argc)
@@ -130,8 +133,18 @@ int main(int argc, char **argv)
     }
   }
   if(opts.json)
-    mxmb_print_json(&opts);
+    mxmb_print_json(&opts, stdout);
   else
     mxmb_print_table(&opts);
+  if(opts.json_out) {
+    FILE *f = fopen(opts.json_out, "w");
+    if(!f) {
+      fprintf(stderr, "mxm-bench: cannot write %s\n", opts.json_out);
+      return rc ? rc : 1;
+    }
+    mxmb_print_json(&opts, f);
+    if(fclose(f) != 0)
+      rc = rc ? rc : 1;
+  }
   return rc;
 }

@@ -238,86 +238,90 @@ void mxmb_print_table(const struct mxmb_opts *opts)
     printf("\nWarnings (figures above may not measure what they say):\n%s", warnings);
 }
 
+static FILE *jout; /* where mxmb_print_json writes */
+static void fputc_j(int c) { fputc(c, jout); }
+
 static void json_str(const char *s)
 {
-  putchar('"');
+  fputc_j('"');
   for(; *s; s++) {
     unsigned char c = (unsigned char)*s;
     if(c == '"' || c == '\\')
-      printf("\\%c", c);
+      fprintf(jout, "\\%c", c);
     else if(c < 0x20)
-      printf("\\u%04x", c);
+      fprintf(jout, "\\u%04x", c);
     else
-      putchar(c);
+      fputc_j(c);
   }
-  putchar('"');
+  fputc_j('"');
 }
 
 /* A number, or null when it is not finite (JSON has no inf or NaN). */
 static void json_num(const char *key, double v)
 {
   if(v == v && v - v == 0)
-    printf(",\"%s\":%.6g", key, v);
+    fprintf(jout, ",\"%s\":%.6g", key, v);
   else
-    printf(",\"%s\":null", key);
+    fprintf(jout, ",\"%s\":null", key);
 }
 
 static void json_lines(const char *text)
 {
   const char *p = text;
   int first = 1;
-  putchar('[');
+  fputc_j('[');
   while(*p) {
     const char *nl = strchr(p, '\n');
     size_t n = nl ? (size_t)(nl - p) : strlen(p);
     char line[1024];
     snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1), p);
-    printf("%s", first ? "" : ",");
+    fprintf(jout, "%s", first ? "" : ",");
     json_str(line);
     first = 0;
     p += n + (nl ? 1 : 0);
   }
-  putchar(']');
+  fputc_j(']');
 }
 
-void mxmb_print_json(const struct mxmb_opts *opts)
+void mxmb_print_json(const struct mxmb_opts *opts, FILE *out)
 {
   size_t i;
   char load[64];
+  jout = out;
   mxmb_loadavg(load, sizeof(load));
-  printf("{\"tool\":\"mxm-bench\",\"quick\":%s,\"repeat\":%d,\"run_seconds\":%g,\"loadavg_end\":", opts->quick ? "true" : "false",
+  fprintf(jout, "{\"tool\":\"mxm-bench\",\"quick\":%s,\"repeat\":%d,\"run_seconds\":%g,\"loadavg_end\":", opts->quick ? "true" : "false",
          opts->repeat, opts->run_seconds);
   json_str(load);
-  printf(",\"rows\":[");
+  fprintf(jout, ",\"rows\":[");
   for(i = 0; i < n_rows; i++) {
     const struct mxmb_row *r = &rows[i];
-    printf("%s\n{\"section\":", i ? "," : "");
+    fprintf(jout, "%s\n{\"section\":", i ? "," : "");
     json_str(r->section);
-    printf(",\"name\":");
+    fprintf(jout, ",\"name\":");
     json_str(r->name);
-    printf(",\"unit\":");
+    fprintf(jout, ",\"unit\":");
     json_str(r->unit);
     json_num("median", r->st.median);
     json_num("min", r->st.min);
     json_num("max", r->st.max);
-    printf(",\"runs\":%d,\"ops_per_run\":%zu", r->st.runs, r->st.ops_per_run);
+    fprintf(jout, ",\"runs\":%d,\"ops_per_run\":%zu", r->st.runs, r->st.ops_per_run);
     json_num("per_second", r->per_second);
-    printf(",\"baseline\":");
+    fprintf(jout, ",\"baseline\":");
     json_str(r->baseline);
     json_num("ratio", r->ratio);
-    printf(",\"ratio_sense\":");
+    fprintf(jout, ",\"ratio_sense\":");
     json_str(r->ratio_sense);
-    printf(",\"target\":");
+    fprintf(jout, ",\"target\":");
     json_str(r->target);
-    printf(",\"target_met\":%s,\"note\":", r->target_met < 0 ? "null" : r->target_met ? "true" : "false");
+    fprintf(jout, ",\"target_met\":%s,\"note\":", r->target_met < 0 ? "null" : r->target_met ? "true" : "false");
     json_str(r->note);
-    putchar('}');
+    fputc_j('}');
   }
-  printf("\n],\"notes\":");
+  fprintf(jout, "\n],\"notes\":");
   json_lines(notes);
-  printf(",\"warnings\":");
+  fprintf(jout, ",\"warnings\":");
   json_lines(warnings);
-  printf("}\n");
+  fprintf(jout, "}\n");
 }
 
 /* ------------------------------------------------------------------ */
