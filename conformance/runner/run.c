@@ -72,7 +72,6 @@ static int only_matches(const struct run *r, int64_t tc, const char *rule)
       return 1; /* a bare tcId: that case in every file */
     if(colon) {
       size_t n = (size_t)(colon - p);
-      char *end;
       long long id = strtoll(colon + 1, &end, 10);
       if(*end == '\0' && end != colon + 1 && id == tc &&
          ((strlen(r->f->name) == n && strncmp(p, r->f->name, n) == 0) ||
