@@ -260,7 +260,14 @@ static struct mxm_json *answer_auth(const struct mxm_json *req, struct mxm_json 
   opt.check_auth_events = check ? 1 : 0;
   memset(&res, 0, sizeof(res));
   if(mxm_auth_check(st, ev, &opt, &res, &err) != MXM_OK) {
-    r = error_response(r, "cannot decide: %s: %s at %s", mxm_status_name(err.status), err.message, where_of(&err));
+    /* Malformed or too big (e.g. more than 10 auth events, or over the size
+     * limit of the chosen spec release) means the event is invalid; anything
+     * else means the reference cannot decide, which is an error. */
+    if(err.status == MXM_E_MALFORMED || err.status == MXM_E_TOO_BIG) {
+      if(set_invalid(r, &err))
+        mxm_json_free(&r);
+    } else
+      r = error_response(r, "cannot decide: %s: %s at %s", mxm_status_name(err.status), err.message, where_of(&err));
   } else if(set_verdict(r, &res) || add_transitions(r, st, mxm_json_get(req, "state"), ev)) {
     mxm_json_free(&r);
   }

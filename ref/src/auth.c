@@ -170,6 +170,11 @@ enum mxm_status mxm_auth_check(const struct mxm_state *st, const struct mxm_even
   enum mxm_status s;
   if(!st || !ev || !out)
     return mxm_error_set(err, MXM_E_USAGE, "", "mxm_auth_check: state, event and result are required");
+  /* An event invalid for the chosen spec release's text is not an event the
+   * rules can decide: refuse it as too big, like parsing would. */
+  s = mxm_event_check_release(ev, mxm_state_room_version(st), opt ? opt->spec : MXM_SPEC_CURRENT, err);
+  if(s != MXM_OK)
+    return s;
   s = mxm_auth_facts_compute(st, ev, &facts, err);
   if(s != MXM_OK)
     return s;

@@ -20,8 +20,9 @@
  * have no rule ids in ref/RULES.md and do not touch membership.
  *
  * Reading choices:
- *  - Rule 1.4 (v1-v10) "content has no creator": a creator that is not a
- *    string counts as missing.
+ *  - Rule 1.4 (v1-v10) "content has no creator": presence of the property,
+ *    as written; a creator that is not a string passes 1.4 (and then names
+ *    no user for the creator's first join).
  *  - Power-levels level changes: a key "added, changed or removed" compares
  *    the values that are present: an absent old (or new) value is not
  *    compared, as the text speaks of "the current value" / "the new value".
@@ -33,7 +34,12 @@
  *    From v1.5 (#1269) both changed and removed entries reject at >=.
  *  - Auth events: more than 10 entries is a malformed PDU (pdu_v1.yaml caps
  *    auth_events at 10); an ID the state index does not know is "cannot
- *    decide".
+ *    decide". Rule 2.3 (an auth event that was itself rejected) needs no
+ *    row: the state holds only accepted events, so every auth event the
+ *    index knows was accepted. The selection is compared by (type,
+ *    state_key) pairs, whether or not the state currently has that event.
+ *  - v12 rule 2: "an accepted m.room.create" is the state's create event
+ *    (the state holds accepted events only).
  */
 #include <stdio.h>
 #include <string.h>
@@ -137,7 +143,7 @@ static int chk_create_additional_creators(const struct mxmi_ctx *c, struct mxmi_
 static int chk_create_no_creator(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
   (void)why;
-  return is_create(c) && !c->ev->u.create.creator ? MXMI_FIRES : MXMI_NO;
+  return is_create(c) && !c->ev->u.create.has_creator ? MXMI_FIRES : MXMI_NO;
 }
 
 static int chk_create_any(const struct mxmi_ctx *c, struct mxmi_why *why)
@@ -391,6 +397,19 @@ static int chk_pl_types(const struct mxmi_ctx *c, struct mxmi_why *why)
   if(!p->valid) {
     snprintf(why->where, sizeof(why->where), "%s", p->invalid_where);
     return MXMI_FIRES;
+  }
+  /* v1-v5 floats are defined only from spec v1.18 (edit pl.float_values).
+   * Before it, rule 10.1 already required users values to be integers (or
+   * integer strings), so a float there is rejected; a float anywhere else is
+   * not covered by that release's text: cannot decide. */
+  if(p->has_float && c->rv->float_pl && !mxmi_edit(c, "pl.float_values")) {
+    snprintf(why->where, sizeof(why->where), "%s", p->float_where);
+    if(strncmp(p->float_where, "/content/users/", 15) == 0)
+      return MXMI_FIRES;
+    mxm_error_set(why->err, MXM_E_UNDECIDABLE, p->float_where,
+                  "cannot decide: spec %s does not define float power levels (the text exists from v1.18)",
+                  mxm_spec_name(c->opt->spec));
+    return MXMI_UNDECIDED;
   }
   for(i = 0; i < p->n_users; i++) {
     if(!mxm_user_id_valid(p->users[i].key, strlen(p->users[i].key))) {

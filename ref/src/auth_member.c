@@ -121,8 +121,13 @@ static int chk_shape(const struct mxmi_ctx *c, struct mxmi_why *why)
  * validly signed by that user's homeserver. */
 static int chk_authoriser_signature(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
+  const char *auth = c->ev->u.member.join_authorised_via_users_server;
   if(!c->ev->u.member.has_join_authorised)
     return MXMI_NO;
+  /* A value that is not a user ID denotes no homeserver, so no signature can
+   * be "by the homeserver of the user ID denoted by the key". */
+  if(!auth || !mxm_user_id_valid(auth, strlen(auth)))
+    return MXMI_FIRES;
   switch(c->facts->authoriser_signature) {
   case MXM_SIG_VALID:
     return MXMI_NO;
@@ -138,8 +143,14 @@ static int chk_authoriser_signature(const struct mxmi_ctx *c, struct mxmi_why *w
 }
 
 /* join 1: the only previous event is the create, and the state_key is the
- * creator (content.creator v1-v10, create sender v11+; spec v1.8-v1.12
- * wrote v11's as "the state_key is the sender"). */
+ * creator (content.creator v1-v10, create sender v11+).
+ * Spec v1.8-v1.12 wrote v11's step as "the state_key is the sender"; v1.13
+ * (#2024) clarified it to "the sender of the m.room.create". The later text
+ * is a clarification of what was meant (read literally, the older one lets
+ * anyone's self-join with prev_events = [create] through), so the create
+ * sender is used in every release; core-a's edit table lists the change as
+ * "v11.first_join_create_sender" and this rule does not consult it. The
+ * corpus (sequences_test.json "SecondFirstJoin") reads it the same way. */
 static int chk_join_creator(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
   const struct mxm_event *create = mxm_state_create(c->st);
@@ -160,8 +171,6 @@ static int chk_join_creator(const struct mxmi_ctx *c, struct mxmi_why *why)
                      "tell whether prev_events[0] is the create event");
   if(!prev_is_create)
     return MXMI_NO;
-  if(c->rv->creator_from == MXM_CREATOR_SENDER && !mxmi_edit(c, "v11.first_join_create_sender"))
-    return strcmp(c->target, c->sender) == 0 ? MXMI_FIRES : MXMI_NO;
   {
     const char *creator = mxm_state_creator(c->st);
     return creator && strcmp(creator, c->target) == 0 ? MXMI_FIRES : MXMI_NO;

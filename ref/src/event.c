@@ -1129,3 +1129,33 @@ enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_ro
   mxm_json_free(&json);
   return st;
 }
+
+enum mxm_status mxm_event_check_release(const struct mxm_event *ev, const struct mxm_room_version *rv,
+                                        enum mxm_spec_release release, struct mxm_error *err)
+{
+  char *out = NULL;
+  size_t len = 0;
+  enum mxm_status st;
+  if(!ev || !rv)
+    return mxm_error_set(err, MXM_E_USAGE, "", "no event or no room version");
+  if(mxm_spec_edit_active("event.size_65536", release))
+    return MXM_OK;
+  /* Measured as parsing does: canonical JSON, or the plain serialisation
+   * for a v1-v5 value the lax encoder refuses. */
+  st = mxm_canonical_encode(ev->json, mxm_canon_mode_for(rv), &out, &len, NULL);
+  free(out);
+  if(st == MXM_E_MALFORMED && !rv->strict_canonical) {
+    out = mxm_json_to_string(ev->json, &len);
+    if(!out)
+      return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");
+    free(out);
+    st = MXM_OK;
+  }
+  if(st != MXM_OK)
+    return mxm_error_set(err, st, "", "cannot measure the event");
+  if(len > MXM_MAX_EVENT_BYTES - 1)
+    return mxm_error_set(err, MXM_E_TOO_BIG, "",
+                         "event is %zu bytes as canonical JSON; the %s text limits events to %d bytes", len,
+                         mxm_spec_name(release), MXM_MAX_EVENT_BYTES - 1);
+  return MXM_OK;
+}

@@ -224,7 +224,8 @@ static_assert(RV_RANGE(1, MXM_N_ROOM_VERSIONS) == RV_ALL, "RV_ALL covers every r
     RV_ALL, 0, MXM_SPEC_R0)                                                                                                              \
   X("v11.first_join_create_sender", "member.join.creator",                                                                               \
     MXM_SPEC_V1_13, MXM_SPEC_CURRENT,                                                                                                    \
-    "v11 creator's first join names the m.room.create sender (v1.8 text: \"state_key is the " "sender\")",                               \
+    "v11 creator's first join names the m.room.create sender (v1.8 text: \"state_key is the " "sender\"; "         \
+    "a clarification: the engine applies the create-sender reading in every release)",                               \
     "#2024; changelog v1.13",                                                                                                            \
     RV(11) | RV(12), 0, MXM_SPEC_R0)                                                                                                     \
   X("auth_events.knock_join_rules", "auth_events.unexpected",                                                                            \
@@ -250,7 +251,11 @@ static_assert(RV_RANGE(1, MXM_N_ROOM_VERSIONS) == RV_ALL, "RV_ALL covers every r
   X("pl.float_values", "power_levels.types", MXM_SPEC_V1_18, MXM_SPEC_CURRENT,                                                           \
     "v1-v5 power levels may be floats: exponent expanded, then truncated (earlier texts are silent)",                                    \
     "#2297 \"Clarify meaning of floating-point powerlevels\"; changelog v1.18",                                                          \
-    RV_RANGE(1, 5), 0, MXM_SPEC_R0)
+    RV_RANGE(1, 5), 0, MXM_SPEC_R0)                                                                                                     \
+  X("event.size_65536", "", MXM_SPEC_V1_1, MXM_SPEC_CURRENT,                                                                             \
+    "a whole event may be 65536 bytes as canonical JSON (r0 texts: larger than 65535 bytes is too big)",                                 \
+    "#3127; changelog v1.1; matrix-doc client_server/r0.6.1 client_server_api.rst Size limits",                                         \
+    RV_ALL, 0, MXM_SPEC_R0)
 
 static const struct mxm_spec_edit edits[] = {
 #define MXM_X_(id, rules, first, last, summary, source, rooms, late, late_first) \

@@ -49,6 +49,9 @@ member @ivy:example.org @ivy:example.org '{"membership": "join"}' >"$TMP/ivy_joi
 member @bob:example.org @bob:example.org '{"membership": "join"}' >"$TMP/bob_join.json"
 member @zed:example.org @zed:example.org \
   '{"membership": "join", "join_authorised_via_users_server": "@alice:example.org"}' >"$TMP/zed_authd.json"
+member @zed:example.org @zed:example.org \
+  '{"membership": "join", "join_authorised_via_users_server": "@alice:example.org"}' |
+  sed 's/}$/, "signatures": {"example.org": {"ed25519:1": "AAAA"}}}/' >"$TMP/zed_authd_signed.json"
 member @zed:example.org @zed:example.org '{"membership": 7}' >"$TMP/zed_weird.json"
 printf '{"type": "m.room.member", "sender": "@zed:example.org", "content": {"membership": "join"}, ' >"$TMP/broken.json"
 member @zed:example.org @zed:example.org '{"membership": "join"}' | sed 's/"@zed:example.org"/"zed"/' >"$TMP/badsender.json"
@@ -80,8 +83,10 @@ expect "check --spec r0 era" 1 "$MXM" check --room-version 10 --spec r0 --state 
 has "r0 era chosen" "$TMP/out" '"era": "r0"'
 
 # --- check: cannot decide, input errors ------------------------------------------
-expect "check undecidable (no server keys for rule 4.2)" 2 "$MXM" check --room-version 10 --state "$TMP/state.json" "$TMP/zed_authd.json"
-has "undecidable names file" "$TMP/err" "zed_authd.json"
+expect "check rule 4.2, unsigned" 1 "$MXM" check --room-version 10 --state "$TMP/state.json" "$TMP/zed_authd.json"
+has "rule 4.2 rule id" "$TMP/out" '"rule": "member.authorised_via.signature"'
+expect "check undecidable (no server key for rule 4.2)" 2 "$MXM" check --room-version 10 --state "$TMP/state.json" "$TMP/zed_authd_signed.json"
+has "undecidable names file" "$TMP/err" "zed_authd_signed.json"
 has "undecidable says why" "$TMP/err" "cannot decide"
 has "undecidable pointer" "$TMP/err" "/content/join_authorised_via_users_server"
 [ -s "$TMP/out" ] && bad "undecidable prints no verdict" || ok

@@ -188,6 +188,15 @@ enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mx
 /* The event's ID: event_id if given, else computed_id if set, else NULL. */
 const char *mxm_event_id(const struct mxm_event *ev);
 
+/*
+ * Checks that depend on the spec release rather than the room version. Today
+ * one: the r0-era texts limit a whole event to 65535 bytes of canonical JSON
+ * (spec edit "event.size_65536": 65536 from v1.1). MXM_OK, or MXM_E_TOO_BIG
+ * with a message naming the size and the limit.
+ */
+enum mxm_status mxm_event_check_release(const struct mxm_event *ev, const struct mxm_room_version *rv,
+                                        enum mxm_spec_release release, struct mxm_error *err) MXM_MUST_CHECK;
+
 /* Make sure the event has an ID: if it carries no event_id and computed_id
  * is empty, compute the reference-hash ID for rv (mxm_compute_event_id,
  * mxm/sign.h) into computed_id. rv MUST be the room version the event was
