@@ -63,11 +63,15 @@ static int only_matches(const struct run *r, int64_t tc, const char *rule)
   for(i = 0; i < r->opt->n_only; i++) {
     const char *p = r->opt->only[i];
     const char *colon = strrchr(p, ':');
+    char *end;
+    long long bare;
     if(strcmp(p, r->f->name) == 0 || (r->suite && strcmp(p, r->suite) == 0))
       return 1;
+    bare = strtoll(p, &end, 10);
+    if(*p && *end == '\0' && bare == tc)
+      return 1; /* a bare tcId: that case in every file */
     if(colon) {
       size_t n = (size_t)(colon - p);
-      char *end;
       long long id = strtoll(colon + 1, &end, 10);
       if(*end == '\0' && end != colon + 1 && id == tc &&
          ((strlen(r->f->name) == n && strncmp(p, r->f->name, n) == 0) ||

@@ -27,6 +27,8 @@ expect_grep "^8 results: 8 passed" "$TMP/only.txt" "--only by file:tcId (2) and 
 $CONFORM --only runner_fixture_test.json:4 --room-version 7 -v "$FIX" >"$TMP/only4.txt"
 expect_grep "^1 results: 1 passed" "$TMP/only4.txt" "--only FILE:TCID selects one case"
 expect_grep "^PASS  runner_fixture_test.json tcId=4 \(room v7, spec v1.19\)" "$TMP/only4.txt" "-v lists passes"
+$CONFORM --only 104 "$FIX" >"$TMP/bare.txt"
+expect_grep "^1 results: 1 passed" "$TMP/bare.txt" "--only TCID"
 $CONFORM --spec r0 --layer auth "$FIX" -v >"$TMP/r0.txt"
 expect_grep "^SKIP  runner_fixture_test.json tcId=101 \(room v12, spec -\)" "$TMP/r0.txt" "--spec r0 skips v12 (exists from v1.16)"
 expect_grep "^PASS  runner_fixture_test.json tcId=1 \(room v1, spec r0\)" "$TMP/r0.txt" "--spec r0 runs v1 at r0"
