@@ -26,6 +26,8 @@ usage: scripts/fuzz.sh [options]
                            and J-1 -S instances sharing a sync dir)
   --harness NAME           only this harness (repeatable; default: all of
                            ${ALL_HARNESSES[*]})
+  --no-sanitizers          libFuzzer without ASan/UBSan (the 'fuzz-plain' preset): faster,
+                           finds only what the harnesses' own checks catch
   --no-merge               do not add new inputs to corpus/<harness>/
   --no-build               use the binaries already built
   --keep                   keep the work directory (printed at the end)
@@ -40,7 +42,7 @@ EOF
 
 die() { echo "fuzz.sh: $1" >&2; exit "${2:-3}"; }
 
-ENGINE=libfuzzer SECONDS_PER=60 JOBS=1 MERGE=1 BUILD=1 KEEP=0
+ENGINE=libfuzzer SECONDS_PER=60 JOBS=1 MERGE=1 BUILD=1 KEEP=0 PRESET=fuzz
 HARNESSES=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,6 +51,7 @@ while [ $# -gt 0 ]; do
     --jobs) JOBS="${2:-}"; shift 2 ;;
     --harness) HARNESSES+=("${2:-}"); shift 2 ;;
     --no-merge) MERGE=0; shift ;;
+    --no-sanitizers) PRESET=fuzz-plain; shift ;;
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -72,7 +75,7 @@ trap cleanup EXIT
 # MXM_JSONC_ROOT names one built for them.
 JSONC_ARGS=()
 if [ -n "${MXM_JSONC_ROOT:-}" ]; then JSONC_ARGS=(-DMXM_JSONC_ROOT="$MXM_JSONC_ROOT")
-elif [ "$ENGINE" = libfuzzer ] && [ -f "$ROOT/build/jsonc-fuzz/lib/libjson-c.a" ]; then
+elif [ "$ENGINE" = libfuzzer ] && [ "$PRESET" = fuzz ] && [ -f "$ROOT/build/jsonc-fuzz/lib/libjson-c.a" ]; then
   JSONC_ARGS=(-DMXM_JSONC_ROOT="$ROOT/build/jsonc-fuzz")
 else
   JSONC_ARGS=(-UMXM_JSONC_ROOT)
@@ -83,9 +86,9 @@ targets() { local suffix="$1" t=(); for h in "${HARNESSES[@]}"; do t+=("$h$suffi
 build() {
   [ "$BUILD" = 1 ] || return 0
   if [ "$ENGINE" = libfuzzer ]; then
-    cmake --preset fuzz "${JSONC_ARGS[@]}" >"$WORK/configure.log" 2>&1 || { cat "$WORK/configure.log" >&2; die "configure (fuzz preset) failed"; }
+    cmake --preset "$PRESET" "${JSONC_ARGS[@]}" >"$WORK/configure.log" 2>&1 || { cat "$WORK/configure.log" >&2; die "configure ($PRESET preset) failed"; }
     # shellcheck disable=SC2046
-    cmake --build "$ROOT/build/fuzz" -j2 --target $(targets "") $(targets _replay) >"$WORK/build.log" 2>&1 ||
+    cmake --build "$ROOT/build/$PRESET" -j2 --target $(targets "") $(targets _replay) >"$WORK/build.log" 2>&1 ||
       { tail -40 "$WORK/build.log" >&2; die "build failed"; }
   else
     command -v afl-clang-fast >/dev/null || die "afl-clang-fast not found (scripts/setup.sh installs afl++)"
@@ -121,7 +124,7 @@ save_finding() {
 
 ROWS=()
 run_libfuzzer() {
-  local h="$1" bin="$ROOT/build/fuzz/fuzzers/$1" d="$WORK/$1" seeds="$ROOT/corpus/$1"
+  local h="$1" bin="$ROOT/build/$PRESET/fuzzers/$1" d="$WORK/$1" seeds="$ROOT/corpus/$1"
   mkdir -p "$d/new" "$d/art" "$seeds"
   [ -x "$bin" ] || die "missing $bin (build with --engine libfuzzer)"
   local opts=(-max_total_time="$SECONDS_PER" -print_final_stats=1 -artifact_prefix="$d/art/" -timeout=10
