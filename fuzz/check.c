@@ -189,7 +189,7 @@ void mxmf_check_invariants(const char *h, const struct mxmf_case *c, const struc
   pl_t = mxmo_user_level(c, e->target);
   kick = mxmo_level(c, "kick");
   ban = mxmo_level(c, "ban");
-  first_join = mxmo_first_join(c);
+  first_join = mxmo_first_join_possible(c);
   creators_tie = !self && mxmo_is_v12_creator(c, e->sender) && mxmo_is_v12_creator(c, e->target);
 
   /* A join with sender != state_key only as the creator's first join. */
@@ -226,8 +226,8 @@ void mxmf_check_invariants(const char *h, const struct mxmf_case *c, const struc
       mxmf_stats.contradiction_knock_join++;
     else if(cur_t == MXMF_M_JOIN && m == MXMF_M_INVITE && e->tpi.present)
       mxmf_stats.contradiction_3pid_join_invite++;
-    else if(first_join && !mxmo_room_is_bare(c))
-      mxmf_stats.ambiguous_first_join++;
+    else if(first_join && (!mxmo_room_is_bare(c) || !mxmo_first_join(c)))
+      mxmf_stats.ambiguous_first_join++; /* digest 8.5 / 3.4.5 readings */
     else
       mxmf_finding(h, c, "accepted transition %s -> %s is 'Must never happen.' in the current table: %s",
                    mxmf_membership_word(cur_t), mxmf_membership_word(m), mxmf_result_text(res, rb, sizeof(rb)));

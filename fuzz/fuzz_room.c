@@ -82,22 +82,25 @@ static enum mxmf_membership from_lib(enum mxm_membership m)
 
 /* Invariants of one accepted member event, from the state before it. */
 static void check_member_step(const struct mxmf_case *c, const char *what, const struct mxm_event *ev,
-                              const struct fingerprint *before, const struct fingerprint *after,
-                              const struct mxm_apply_result *ar)
+                              const struct mxmf_room_build *rb, const struct fingerprint *before,
+                              const struct fingerprint *after, const struct mxm_apply_result *ar)
 {
-  char rb[512];
+  char rtext[512];
   int s = user_index(ev->sender), t = user_index(ev->state_key);
   enum mxmf_membership from, to;
-  int self, tpi;
+  int self, tpi, prev_is_create;
   if(s < 0 || t < 0)
     return; /* only our five users are tracked */
   from = from_lib(before->m[t]);
   to = from_lib(ev->u.member.membership);
   self = s == t;
   tpi = ev->u.member.has_third_party_invite;
+  /* prev_events = [create]: some reading makes a join the creator's first
+   * join (digest 8.5; v11 v1.8-v1.12 text, 3.4.5). */
+  prev_is_create = ev->n_prev_events == 1 && ev->prev_events[0] && strcmp(ev->prev_events[0], rb->create_id) == 0;
   if(to == MXMF_M_FOO)
     mxmf_finding(H, c, "%s: a member event with an unknown membership was accepted: %s", what,
-                 mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+                 mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   if(after->m[t] != ev->u.member.membership)
     mxmf_finding(H, c, "%s: accepted %s but the target's membership is now %s", what,
                  mxm_membership_name(ev->u.member.membership), mxm_membership_name(after->m[t]));
@@ -115,15 +118,15 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
       mxmf_stats.contradiction_knock_join++;
     else if(from == MXMF_M_JOIN && to == MXMF_M_INVITE && tpi)
       mxmf_stats.contradiction_3pid_join_invite++;
-    else if(to == MXMF_M_JOIN && t == 0)
-      mxmf_stats.ambiguous_first_join++; /* creator's first join, digest 8.5 */
+    else if(to == MXMF_M_JOIN && prev_is_create)
+      mxmf_stats.ambiguous_first_join++; /* a first-join reading, digest 8.5 / 3.4.5 */
     else
       mxmf_finding(H, c, "%s: accepted %s -> %s, 'Must never happen.' in the current table: %s", what,
-                   mxmf_membership_word(from), mxmf_membership_word(to), mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+                   mxmf_membership_word(from), mxmf_membership_word(to), mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   }
-  if(to == MXMF_M_JOIN && !self && t != 0)
+  if(to == MXMF_M_JOIN && !self && !(t == 0 && prev_is_create))
     mxmf_finding(H, c, "%s: a join for someone else (not the creator's first join) was accepted: %s", what,
-                 mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+                 mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   if((to == MXMF_M_LEAVE || to == MXMF_M_BAN) && !self) {
     int64_t need = to == MXMF_M_BAN ? before->ban : before->kick;
     int tie = before->pl[s] == MXM_PL_INFINITE && before->pl[t] == MXM_PL_INFINITE; /* digest 8.12 */
@@ -132,10 +135,10 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
       mxmf_finding(H, c, "%s: %s -> %s of another user accepted without the power (PL(S) %lld, PL(T) %lld, "
                    "kick %lld, ban %lld): %s", what, mxmf_membership_word(from), mxmf_membership_word(to),
                    (long long)before->pl[s], (long long)before->pl[t], (long long)before->kick,
-                   (long long)before->ban, mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+                   (long long)before->ban, mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   }
   if(to == MXMF_M_BAN && self)
-    mxmf_finding(H, c, "%s: self-ban accepted: %s", what, mxmf_result_text(&ar->auth, rb, sizeof(rb)));
+    mxmf_finding(H, c, "%s: self-ban accepted: %s", what, mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   if(to == MXMF_M_KNOCK && !mxmo_has_knock(c->room_version))
     mxmf_finding(H, c, "%s: knock accepted in room version %d", what, c->room_version);
 }
@@ -187,7 +190,7 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   } else {
     mxmf_stats.room_accepted++;
     if(copy)
-      check_member_step(c, what, copy, &before, &after, &ar);
+      check_member_step(c, what, copy, rb, &before, &after, &ar);
     (void)mxmf_build_advance(rb, evjson, &err);
   }
   mxm_event_free(&copy);

@@ -402,6 +402,17 @@ int mxmo_first_join(const struct mxmf_case *c)
          c->ev.target == 0;
 }
 
+int mxmo_first_join_possible(const struct mxmf_case *c)
+{
+  const struct mxmf_event *e = &c->ev;
+  if(mxmo_first_join(c))
+    return 1;
+  /* v11, spec v1.8-v1.12 text: "the state_key is the sender" read as the
+   * join's own sender (digest 3.4.5). */
+  return c->room_version == 11 && c->spec >= 8 && c->spec <= 12 && e->membership == MXMF_M_JOIN &&
+         !e->omit_state_key && (e->prev_create || mxmo_room_is_bare(c)) && e->sender == e->target;
+}
+
 void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
 {
   const struct version_row *v = vrow(c->room_version);

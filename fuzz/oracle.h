@@ -54,5 +54,9 @@ int mxmo_room_is_bare(const struct mxmf_case *c);
 /* 1 if the creator's first-join rule fires for c (the event is a join, its
  * only previous event is the create, and the target is the creator). */
 int mxmo_first_join(const struct mxmf_case *c);
+/* 1 if some reading of the spec text makes the event a creator's first
+ * join: mxmo_first_join, or the v11 v1.8-v1.12 text read as "the join's
+ * sender is its state_key" (digest 3.4.5). Invariants exempt these. */
+int mxmo_first_join_possible(const struct mxmf_case *c);
 
 #endif /* MXMF_ORACLE_H */
