@@ -251,21 +251,31 @@ static int chk_tpi_banned(const struct mxmi_ctx *c, struct mxmi_why *why)
   return has_tpi(c) && c->cur_target == MXM_MEMBERSHIP_BAN ? MXMI_FIRES : MXMI_NO;
 }
 
+/*
+ * The 3PID steps read the text literally, in order (ref/RULES.md "Malformed
+ * third-party-invite content"): step 2 asks whether `signed` is present as a
+ * property, step 3 whether `mxid` and `token` are present as properties (a
+ * `signed` that is not an object has neither), step 4 whether mxid matches
+ * the state_key (a non-string never does), step 5 whether a token event with
+ * that state_key exists (a non-string token names none).
+ */
 static int chk_tpi_no_signed(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
   (void)why;
-  return has_tpi(c) && !tpi_signed(c) ? MXMI_FIRES : MXMI_NO;
+  return has_tpi(c) && !mxm_json_get(c->ev->u.member.third_party_invite, "signed") ? MXMI_FIRES : MXMI_NO;
 }
 
 static int chk_tpi_signed_fields(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
+  const struct mxm_json *signed_obj;
   if(!has_tpi(c))
     return MXMI_NO;
-  if(!tpi_field(c, "mxid")) {
+  signed_obj = mxm_json_get(c->ev->u.member.third_party_invite, "signed");
+  if(!mxm_json_get(signed_obj, "mxid")) {
     strcpy(why->where, "/content/third_party_invite/signed/mxid");
     return MXMI_FIRES;
   }
-  if(!tpi_field(c, "token")) {
+  if(!mxm_json_get(signed_obj, "token")) {
     strcpy(why->where, "/content/third_party_invite/signed/token");
     return MXMI_FIRES;
   }
@@ -274,14 +284,22 @@ static int chk_tpi_signed_fields(const struct mxmi_ctx *c, struct mxmi_why *why)
 
 static int chk_tpi_mxid(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
+  const char *mxid;
   (void)why;
-  return has_tpi(c) && strcmp(tpi_field(c, "mxid"), c->target) != 0 ? MXMI_FIRES : MXMI_NO;
+  if(!has_tpi(c))
+    return MXMI_NO;
+  mxid = tpi_field(c, "mxid");
+  return !mxid || strcmp(mxid, c->target) != 0 ? MXMI_FIRES : MXMI_NO;
 }
 
 static int chk_tpi_no_token_event(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
+  const char *token;
   (void)why;
-  return has_tpi(c) && !mxm_state_third_party_invite(c->st, tpi_field(c, "token")) ? MXMI_FIRES : MXMI_NO;
+  if(!has_tpi(c))
+    return MXMI_NO;
+  token = tpi_field(c, "token");
+  return !token || !mxm_state_third_party_invite(c->st, token) ? MXMI_FIRES : MXMI_NO;
 }
 
 static int chk_tpi_sender(const struct mxmi_ctx *c, struct mxmi_why *why)

@@ -180,8 +180,18 @@ static const struct tpi_case tpi_cases[] = {
   {"3pid: float in signed (lax versions only)", "@alice:example.org", "@bob:example.org", NULL, NULL, NULL, NULL, 0,
    "{\"mxid\":\"@bob:example.org\",\"token\":\"tok1\",\"n\":1.5,\"signatures\":{\"is\":{\"ed25519:0\":\"AAAA\"}}}",
    MXM_REJECT, "member.invite.3pid.bad_signature"},
+  /* Malformed content, read literally in rule order (ref/RULES.md): a
+   * signed that is not an object has no mxid/token properties; a non-string
+   * mxid never matches the state_key; a non-string token names no event. */
   {"3pid: signed not an object", "@alice:example.org", "@bob:example.org", NULL, NULL, NULL, NULL, 0, "[]",
-   MXM_REJECT, "member.invite.3pid.no_signed"},
+   MXM_REJECT, "member.invite.3pid.signed_fields"},
+  {"3pid: signed is null", "@alice:example.org", "@bob:example.org", NULL, NULL, NULL, NULL, 0, "null",
+   MXM_REJECT, "member.invite.3pid.signed_fields"},
+  {"3pid: mxid not a string", "@alice:example.org", "@bob:example.org", NULL, NULL, NULL, NULL, 0,
+   "{\"mxid\":5,\"token\":\"tok1\",\"signatures\":{}}", MXM_REJECT, "member.invite.3pid.mxid_mismatch"},
+  {"3pid: token not a string", "@alice:example.org", "@bob:example.org", NULL, NULL, NULL, NULL, 0,
+   "{\"mxid\":\"@bob:example.org\",\"token\":[\"tok1\"],\"signatures\":{}}", MXM_REJECT,
+   "member.invite.3pid.no_token_event"},
 };
 
 static void run_tpi(const char *version)
