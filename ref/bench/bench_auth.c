@@ -318,10 +318,10 @@ static uint64_t run_prescan_early(void *ctx, size_t n)
   return acc;
 }
 
-/* Subsets of the fixture. */
-enum subset { ALL, UNSIGNED, SIGNED };
+/* Subsets of the fixture; KIND_0 + k: only the events of mxmb_kind k. */
+enum subset { ALL, UNSIGNED, SIGNED, KIND_0 };
 
-static void view_init(struct view *w, struct fixture *f, enum subset sub)
+static void view_init(struct view *w, struct fixture *f, int sub)
 {
   size_t i;
   memset(w, 0, sizeof(*w));
@@ -331,6 +331,8 @@ static void view_init(struct view *w, struct fixture *f, enum subset sub)
     if(sub == UNSIGNED && f->items[i].signed_check)
       continue;
     if(sub == SIGNED && !f->items[i].signed_check)
+      continue;
+    if(sub >= KIND_0 && (int)f->items[i].kind != sub - KIND_0)
       continue;
     w->idx[w->n++] = i;
   }
@@ -404,6 +406,22 @@ int mxmb_section_decide(const struct mxmb_opts *opts)
     row = mxmb_row_timed("decide", "auth_check restricted", &s);
     set_ratio(row, "decide (same events)", s.median / b.median, "x decide time");
     snprintf(row->note, sizeof(row->note), "restricted joins v8-v12: one Ed25519 verify of the redacted event each");
+  }
+
+  /* Per kind: mxm_auth_decide over the 12 room versions' events of one kind. */
+  {
+    int k;
+    for(k = 0; k < MXMB_KIND_COUNT; k++) {
+      struct view kv;
+      char name[48];
+      view_init(&kv, f, KIND_0 + k);
+      if(!kv.n)
+        continue;
+      mxmb_measure_pair(opts, run_decide, &kv, run_lookup2, &kv, &s, &b);
+      snprintf(name, sizeof(name), "decide: %s", mxmb_kind_name((enum mxmb_kind)k));
+      row = mxmb_row_timed("decide", name, &s);
+      set_ratio(row, "lookup2 (same events)", s.median / b.median, "x floor time");
+    }
   }
   fixture_free(f);
   return 0;
