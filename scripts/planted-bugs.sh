@@ -99,7 +99,7 @@ for h in "${HARNESSES[@]}"; do
   fi
 done
 
-now() { date +%s.%N; }
+now() { date +%s%N; } # nanoseconds; no bc needed
 RESULTS=()
 FAIL=0
 for i in "${!B_NAME[@]}"; do
@@ -130,10 +130,11 @@ for i in "${!B_NAME[@]}"; do
           "${dirs[@]}" >"$COPY/run.log" 2>&1; then
         cells+=" $h:miss"
       else
-        t="$(echo "$(now) - $t0" | bc)"
+        ms=$(( ($(now) - t0) / 1000000 ))
+        t="$((ms / 1000)).$(( (ms % 1000) / 100 ))"
         execs="$(grep -o '^#[0-9]*' "$COPY/run.log" | tail -1 | tr -d '#' || true)"
-        cells+=" $h:$(printf '%.1f' "$t")s/${execs:-?}ex"
-        [ -z "$best" ] && best="$(printf '%.1f' "$t")s ($h)"
+        cells+=" $h:${t}s/${execs:-?}ex"
+        [ -z "$best" ] && best="${t}s ($h)"
       fi
     done
     [ -z "$best" ] && { best="MISSED"; FAIL=1; }
