@@ -59,6 +59,36 @@ int cli_spec_release(const char *text, enum mxm_spec_release *out);
 /* Write s as a JSON string literal (quotes and escapes) to f. NULL -> null. */
 void cli_json_string(FILE *f, const char *s);
 
+/* The name to print for an input path: "<stdin>" for "-", else path. */
+const char *cli_input_name(const char *path);
+
+/* Report a library error on input file path (cli_report under
+ * cli_input_name(path)) and return the exit code for status st:
+ * MXM_EXIT_INTERNAL for MXM_E_NOMEM, else MXM_EXIT_USAGE. */
+int cli_input_error(const char *path, enum mxm_status st, const struct mxm_error *err);
+
+/* One row of a table of options that take a value, given as "NAME VALUE" or
+ * "NAME=VALUE". A table ends with a row whose name is NULL. */
+struct cli_opt {
+  const char *name;                   /* e.g. "--server" */
+  const char **value;                 /* receives the value (borrowed from argv), or NULL */
+  const struct mxm_room_version **rv; /* or: the value is a room version, looked up at once */
+};
+
+/* If argv[*i] is an option of the table opts, stores its value, steps *i onto a
+ * separate value and returns 1. Returns 0 when argv[*i] is none of them, and
+ * -1 after printing the error ("mxm: CMD: NAME needs a value", or an unknown
+ * room version) when the exit code is MXM_EXIT_USAGE. */
+int cli_opt_take(const char *cmd, const struct cli_opt *opts, int argc, char **argv, int *i);
+
+/* The last case of the argument loop of a command that reads one input,
+ * FILE or "-" (default "-"): a is no option the command knows. "-x" is an
+ * unknown option; the first other argument is the input (*file = a,
+ * *have_file = 1); a second one is an error. Returns 0, or MXM_EXIT_USAGE
+ * after printing "mxm: CMD: unknown option ..." or "mxm: CMD: more than one
+ * input file". */
+int cli_input_arg(const char *cmd, const char *a, const char **file, int *have_file);
+
 /* 1 if arg is "-h" or "--help". */
 int cli_is_help(const char *arg);
 

@@ -1,6 +1,8 @@
 /* cli_auth.c: see cli_auth.h. */
 #include "cli_auth.h"
 
+#include <string.h>
+
 #include "cli.h"
 
 void cli_print_result(FILE *f, const struct mxm_result *res)
@@ -69,5 +71,50 @@ int cli_load_state(const char *path, struct mxm_state *st)
     return err.status == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
   }
   mxm_json_free(&doc);
+  return 0;
+}
+
+int cli_room_arg(int argc, char **argv, int *i, struct cli_room_args *ra)
+{
+  const char *a = argv[*i];
+  const char **slot;
+  if(strcmp(a, "--room-version") == 0)
+    slot = &ra->rv_id;
+  else if(strcmp(a, "--spec") == 0)
+    slot = &ra->spec_text;
+  else if(strcmp(a, "--state") == 0)
+    slot = &ra->state_path;
+  else
+    return 0;
+  if(*i + 1 >= argc)
+    return 0;
+  *slot = argv[++*i];
+  return 1;
+}
+
+int cli_auth_options(const char *spec_text, int no_auth_events, struct mxm_auth_options *opt)
+{
+  int rc;
+  mxm_auth_options_init(opt);
+  if(spec_text && (rc = cli_spec_release(spec_text, &opt->spec)) != 0)
+    return rc;
+  if(no_auth_events)
+    opt->check_auth_events = 0;
+  return 0;
+}
+
+int cli_room_open(const struct mxm_room_version *rv, const struct mxm_auth_options *opt, const char *state_path,
+                  struct mxm_room **out)
+{
+  int rc;
+  *out = NULL;
+  if(mxm_room_new(rv, opt, out) != MXM_OK) {
+    fprintf(stderr, "mxm: out of memory\n");
+    return MXM_EXIT_INTERNAL;
+  }
+  if(state_path && (rc = cli_load_state(state_path, mxm_room_state_mut(*out))) != 0) {
+    mxm_room_free(out);
+    return rc;
+  }
   return 0;
 }

@@ -66,7 +66,7 @@ fail:
 
 int cli_read_json(const char *path, struct mxm_json **out)
 {
-  const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  const char *name = cli_input_name(path);
   char *buf;
   size_t len;
   struct mxm_error err;
@@ -89,6 +89,49 @@ void cli_report(const char *what, const struct mxm_error *err)
     fprintf(stderr, "mxm: %s: %s: %s\n", what, err->where, err->message);
   else
     fprintf(stderr, "mxm: %s: %s\n", what, err->message);
+}
+
+const char *cli_input_name(const char *path)
+{
+  return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+int cli_input_error(const char *path, enum mxm_status st, const struct mxm_error *err)
+{
+  cli_report(cli_input_name(path), err);
+  return st == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
+}
+
+int cli_opt_take(const char *cmd, const struct cli_opt *opts, int argc, char **argv, int *i)
+{
+  const char *a = argv[*i], *v;
+  size_t n = strcspn(a, "=");
+  for(; opts->name; opts++) {
+    if(strlen(opts->name) == n && strncmp(a, opts->name, n) == 0)
+      break;
+  }
+  if(!opts->name)
+    return 0;
+  v = a[n] == '=' ? a + n + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+  if(!v) {
+    cli_usage_error("%s: %s needs a value", cmd, opts->name);
+    return -1;
+  }
+  if(opts->rv)
+    return cli_room_version(v, opts->rv) == 0 ? 1 : -1;
+  *opts->value = v;
+  return 1;
+}
+
+int cli_input_arg(const char *cmd, const char *a, const char **file, int *have_file)
+{
+  if(a[0] == '-' && a[1] != '\0')
+    return cli_usage_error("%s: unknown option \"%s\" (see mxm %s --help)", cmd, a, cmd);
+  if(*have_file)
+    return cli_usage_error("%s: more than one input file", cmd);
+  *file = a;
+  *have_file = 1;
+  return 0;
 }
 
 int cli_usage_error(const char *fmt, ...)

@@ -55,7 +55,8 @@ static const char *api_verdict_name(enum mxm_api_verdict v)
 
 int cmd_api(int argc, char **argv)
 {
-  const char *rv_id = NULL, *spec_text = NULL, *state_path = NULL, *endpoint = NULL;
+  struct cli_room_args ra = {NULL, NULL, NULL};
+  const char *endpoint = NULL;
   const struct mxm_room_version *rv;
   struct mxm_auth_options opt;
   struct mxm_state *st = NULL;
@@ -73,13 +74,9 @@ int cmd_api(int argc, char **argv)
       help(stdout);
       return MXM_EXIT_OK;
     }
-    if(strcmp(a, "--room-version") == 0 && i + 1 < argc)
-      rv_id = argv[++i];
-    else if(strcmp(a, "--spec") == 0 && i + 1 < argc)
-      spec_text = argv[++i];
-    else if(strcmp(a, "--state") == 0 && i + 1 < argc)
-      state_path = argv[++i];
-    else if(strcmp(a, "--endpoint") == 0 && i + 1 < argc)
+    if(cli_room_arg(argc, argv, &i, &ra))
+      continue;
+    if(strcmp(a, "--endpoint") == 0 && i + 1 < argc)
       endpoint = argv[++i];
     else if(strcmp(a, "--caller") == 0 && i + 1 < argc)
       call.caller = argv[++i];
@@ -90,20 +87,19 @@ int cmd_api(int argc, char **argv)
     else
       return cli_usage_error("api: unexpected argument \"%s\" (see mxm api --help)", a);
   }
-  if(!rv_id || !state_path || !endpoint || !call.caller)
+  if(!ra.rv_id || !ra.state_path || !endpoint || !call.caller)
     return cli_usage_error("api: --room-version, --state, --endpoint and --caller are required");
   if(mxm_endpoint_parse(endpoint, &call.endpoint) != MXM_OK)
     return cli_usage_error("api: unknown endpoint \"%s\" (invite, join, leave, kick, ban, unban, knock)", endpoint);
-  if((rc = cli_room_version(rv_id, &rv)) != 0)
+  if((rc = cli_room_version(ra.rv_id, &rv)) != 0)
     return rc;
-  mxm_auth_options_init(&opt);
-  if(spec_text && (rc = cli_spec_release(spec_text, &opt.spec)) != 0)
+  if((rc = cli_auth_options(ra.spec_text, 0, &opt)) != 0)
     return rc;
   if(mxm_state_new(rv, &st) != MXM_OK) {
     fprintf(stderr, "mxm: out of memory\n");
     return MXM_EXIT_INTERNAL;
   }
-  if((rc = cli_load_state(state_path, st)) != 0)
+  if((rc = cli_load_state(ra.state_path, st)) != 0)
     goto done;
   s = mxm_api_call(st, &call, &opt, &res, &err);
   if(s != MXM_OK) {

@@ -31,6 +31,8 @@ static void help(FILE *f)
 int cmd_canonical(int argc, char **argv)
 {
   enum mxm_canon_mode mode = MXM_CANON_LAX;
+  const struct mxm_room_version *rv = NULL;
+  const struct cli_opt opts[] = {{"--room-version", NULL, &rv}, {NULL, NULL, NULL}};
   const char *file = "-";
   int have_file = 0, newline = 0, i, rc;
   struct mxm_json *j = NULL;
@@ -41,6 +43,7 @@ int cmd_canonical(int argc, char **argv)
 
   for(i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int m;
     if(cli_is_help(a)) {
       help(stdout);
       return MXM_EXIT_OK;
@@ -51,32 +54,19 @@ int cmd_canonical(int argc, char **argv)
       mode = MXM_CANON_LAX;
     else if(strcmp(a, "--newline") == 0)
       newline = 1;
-    else if(strcmp(a, "--room-version") == 0 || strncmp(a, "--room-version=", 15) == 0) {
-      const struct mxm_room_version *rv;
-      const char *v = a[14] == '=' ? a + 15 : (i + 1 < argc ? argv[++i] : NULL);
-      if(!v)
-        return cli_usage_error("canonical: --room-version needs a value");
-      if((rc = cli_room_version(v, &rv)) != 0)
-        return rc;
+    else if((m = cli_opt_take("canonical", opts, argc, argv, &i)) < 0)
+      return MXM_EXIT_USAGE;
+    else if(m)
       mode = mxm_canon_mode_for(rv);
-    }
-    else if(a[0] == '-' && a[1] != '\0')
-      return cli_usage_error("canonical: unknown option \"%s\" (see mxm canonical --help)", a);
-    else if(have_file)
-      return cli_usage_error("canonical: more than one input file");
-    else {
-      file = a;
-      have_file = 1;
-    }
+    else if((rc = cli_input_arg("canonical", a, &file, &have_file)) != 0)
+      return rc;
   }
   if((rc = cli_read_json(file, &j)) != 0)
     return rc;
   st = mxm_canonical_encode(j, mode, &out, &len, &err);
   mxm_json_free(&j);
-  if(st != MXM_OK) {
-    cli_report(strcmp(file, "-") == 0 ? "<stdin>" : file, &err);
-    return st == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
-  }
+  if(st != MXM_OK)
+    return cli_input_error(file, st, &err);
   if(fwrite(out, 1, len, stdout) != len || (newline && fputc('\n', stdout) == EOF)) {
     free(out);
     fprintf(stderr, "mxm: error writing output\n");

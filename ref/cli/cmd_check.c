@@ -41,7 +41,8 @@ static void help(FILE *f)
 
 int cmd_check(int argc, char **argv)
 {
-  const char *rv_id = NULL, *spec_text = NULL, *state_path = NULL, *event_path = NULL;
+  struct cli_room_args ra = {NULL, NULL, NULL};
+  const char *event_path = NULL;
   const struct mxm_room_version *rv;
   struct mxm_auth_options opt;
   struct mxm_room *room = NULL;
@@ -58,13 +59,9 @@ int cmd_check(int argc, char **argv)
       help(stdout);
       return MXM_EXIT_OK;
     }
-    if(strcmp(a, "--room-version") == 0 && i + 1 < argc)
-      rv_id = argv[++i];
-    else if(strcmp(a, "--spec") == 0 && i + 1 < argc)
-      spec_text = argv[++i];
-    else if(strcmp(a, "--state") == 0 && i + 1 < argc)
-      state_path = argv[++i];
-    else if(strcmp(a, "--no-auth-events") == 0)
+    if(cli_room_arg(argc, argv, &i, &ra))
+      continue;
+    if(strcmp(a, "--no-auth-events") == 0)
       no_auth_events = 1;
     else if(a[0] == '-' && a[1] != '\0')
       return cli_usage_error("check: unknown or incomplete option \"%s\" (see mxm check --help)", a);
@@ -73,22 +70,14 @@ int cmd_check(int argc, char **argv)
     else
       return cli_usage_error("check: one event file only (got \"%s\" and \"%s\")", event_path, a);
   }
-  if(!rv_id || !state_path || !event_path)
+  if(!ra.rv_id || !ra.state_path || !event_path)
     return cli_usage_error("check: --room-version, --state and an event file are required (see mxm check --help)");
-  if((rc = cli_room_version(rv_id, &rv)) != 0)
+  if((rc = cli_room_version(ra.rv_id, &rv)) != 0)
     return rc;
-  mxm_auth_options_init(&opt);
-  if(spec_text && (rc = cli_spec_release(spec_text, &opt.spec)) != 0)
+  if((rc = cli_auth_options(ra.spec_text, no_auth_events, &opt)) != 0)
     return rc;
-  if(no_auth_events)
-    opt.check_auth_events = 0;
-
-  if(mxm_room_new(rv, &opt, &room) != MXM_OK) {
-    fprintf(stderr, "mxm: out of memory\n");
-    return MXM_EXIT_INTERNAL;
-  }
-  if((rc = cli_load_state(state_path, mxm_room_state_mut(room))) != 0)
-    goto done;
+  if((rc = cli_room_open(rv, &opt, ra.state_path, &room)) != 0)
+    return rc;
   if((rc = cli_read_json(event_path, &ej)) != 0)
     goto done;
   s = mxm_event_from_json(ej, rv, &ev, &err);

@@ -27,15 +27,10 @@ static void help(FILE *f)
              "      3 internal error\n");
 }
 
-static int report(const char *file, const struct mxm_error *err)
-{
-  cli_report(strcmp(file, "-") == 0 ? "<stdin>" : file, err);
-  return err->status == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
-}
-
 int cmd_hash(int argc, char **argv)
 {
   const struct mxm_room_version *rv = NULL;
+  const struct cli_opt opts[] = {{"--room-version", NULL, &rv}, {NULL, NULL, NULL}};
   const char *file = "-";
   int have_file = 0, i, rc;
   struct mxm_json *ev = NULL;
@@ -47,25 +42,15 @@ int cmd_hash(int argc, char **argv)
 
   for(i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int m;
     if(cli_is_help(a)) {
       help(stdout);
       return MXM_EXIT_OK;
     }
-    if(strcmp(a, "--room-version") == 0 || strncmp(a, "--room-version=", 15) == 0) {
-      const char *v = a[14] == '=' ? a + 15 : (i + 1 < argc ? argv[++i] : NULL);
-      if(!v)
-        return cli_usage_error("hash: --room-version needs a value");
-      if((rc = cli_room_version(v, &rv)) != 0)
-        return rc;
-    }
-    else if(a[0] == '-' && a[1] != '\0')
-      return cli_usage_error("hash: unknown option \"%s\" (see mxm hash --help)", a);
-    else if(have_file)
-      return cli_usage_error("hash: more than one input file");
-    else {
-      file = a;
-      have_file = 1;
-    }
+    if((m = cli_opt_take("hash", opts, argc, argv, &i)) < 0)
+      return MXM_EXIT_USAGE;
+    if(!m && (rc = cli_input_arg("hash", a, &file, &have_file)) != 0)
+      return rc;
   }
   if(!rv)
     return cli_usage_error("hash: --room-version is required (see mxm hash --help)");
@@ -73,19 +58,19 @@ int cmd_hash(int argc, char **argv)
     return rc;
   if(mxm_content_hash(ev, rv, ch, &err) != MXM_OK || mxm_reference_hash(ev, rv, rh, &err) != MXM_OK) {
     mxm_json_free(&ev);
-    return report(file, &err);
+    return cli_input_error(file, err.status, &err);
   }
   if(rv->event_id_format == MXM_EVENT_ID_SERVER && !mxm_json_get(ev, "event_id"))
     have_id = 0;
   else if(mxm_compute_event_id(ev, rv, id, &err) != MXM_OK) {
     mxm_json_free(&ev);
-    return report(file, &err);
+    return cli_input_error(file, err.status, &err);
   }
   if(rv->creators_v12 && mxm_json_string(mxm_json_get(ev, "type")) &&
      strcmp(mxm_json_string(mxm_json_get(ev, "type")), "m.room.create") == 0) {
     if(mxm_room_id_from_create(ev, rv, room, &err) != MXM_OK) {
       mxm_json_free(&ev);
-      return report(file, &err);
+      return cli_input_error(file, err.status, &err);
     }
     have_room = 1;
   }

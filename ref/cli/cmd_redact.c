@@ -23,6 +23,7 @@ static void help(FILE *f)
 int cmd_redact(int argc, char **argv)
 {
   const struct mxm_room_version *rv = NULL;
+  const struct cli_opt opts[] = {{"--room-version", NULL, &rv}, {NULL, NULL, NULL}};
   const char *file = "-";
   int have_file = 0, i, rc;
   struct mxm_json *ev = NULL, *red = NULL;
@@ -32,25 +33,15 @@ int cmd_redact(int argc, char **argv)
 
   for(i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int m;
     if(cli_is_help(a)) {
       help(stdout);
       return MXM_EXIT_OK;
     }
-    if(strcmp(a, "--room-version") == 0 || strncmp(a, "--room-version=", 15) == 0) {
-      const char *v = a[14] == '=' ? a + 15 : (i + 1 < argc ? argv[++i] : NULL);
-      if(!v)
-        return cli_usage_error("redact: --room-version needs a value");
-      if((rc = cli_room_version(v, &rv)) != 0)
-        return rc;
-    }
-    else if(a[0] == '-' && a[1] != '\0')
-      return cli_usage_error("redact: unknown option \"%s\" (see mxm redact --help)", a);
-    else if(have_file)
-      return cli_usage_error("redact: more than one input file");
-    else {
-      file = a;
-      have_file = 1;
-    }
+    if((m = cli_opt_take("redact", opts, argc, argv, &i)) < 0)
+      return MXM_EXIT_USAGE;
+    if(!m && (rc = cli_input_arg("redact", a, &file, &have_file)) != 0)
+      return rc;
   }
   if(!rv)
     return cli_usage_error("redact: --room-version is required (see mxm redact --help)");
@@ -62,10 +53,8 @@ int cmd_redact(int argc, char **argv)
     st = mxm_canonical_encode(red, mxm_canon_mode_for(rv), &out, NULL, &err);
     mxm_json_free(&red);
   }
-  if(st != MXM_OK) {
-    cli_report(strcmp(file, "-") == 0 ? "<stdin>" : file, &err);
-    return st == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
-  }
+  if(st != MXM_OK)
+    return cli_input_error(file, st, &err);
   printf("%s\n", out);
   free(out);
   return MXM_EXIT_OK;

@@ -75,7 +75,8 @@ static void print_error_line(size_t line, const struct mxm_error *err)
 
 int cmd_replay(int argc, char **argv)
 {
-  const char *rv_id = NULL, *spec_text = NULL, *state_path = NULL, *path = NULL;
+  struct cli_room_args ra = {NULL, NULL, NULL};
+  const char *path = NULL;
   const struct mxm_room_version *rv;
   struct mxm_auth_options opt;
   struct mxm_room *room = NULL;
@@ -90,13 +91,9 @@ int cmd_replay(int argc, char **argv)
       help(stdout);
       return MXM_EXIT_OK;
     }
-    if(strcmp(a, "--room-version") == 0 && i + 1 < argc)
-      rv_id = argv[++i];
-    else if(strcmp(a, "--spec") == 0 && i + 1 < argc)
-      spec_text = argv[++i];
-    else if(strcmp(a, "--state") == 0 && i + 1 < argc)
-      state_path = argv[++i];
-    else if(strcmp(a, "--no-auth-events") == 0)
+    if(cli_room_arg(argc, argv, &i, &ra))
+      continue;
+    if(strcmp(a, "--no-auth-events") == 0)
       no_auth_events = 1;
     else if(a[0] == '-' && a[1] != '\0')
       return cli_usage_error("replay: unknown or incomplete option \"%s\" (see mxm replay --help)", a);
@@ -107,28 +104,18 @@ int cmd_replay(int argc, char **argv)
   }
   if(!path)
     return cli_usage_error("replay: an events file is required (see mxm replay --help)");
-  mxm_auth_options_init(&opt);
-  if(spec_text && (rc = cli_spec_release(spec_text, &opt.spec)) != 0)
+  if((rc = cli_auth_options(ra.spec_text, no_auth_events, &opt)) != 0)
     return rc;
-  if(no_auth_events)
-    opt.check_auth_events = 0;
   era = mxm_era_of(opt.spec);
   if((rc = cli_read_file(path, &buf, &len)) != 0)
     return rc;
-  if(!rv_id && !(rv_id = guess_version(buf, len, guessed, sizeof(guessed)))) {
+  if(!ra.rv_id && !(ra.rv_id = guess_version(buf, len, guessed, sizeof(guessed)))) {
     free(buf);
     return cli_usage_error("replay: %s: give --room-version (the first line is not an m.room.create)", path);
   }
-  if((rc = cli_room_version(rv_id, &rv)) != 0) {
-    free(buf);
-    return rc;
-  }
-  if(mxm_room_new(rv, &opt, &room) != MXM_OK) {
-    free(buf);
-    fprintf(stderr, "mxm: out of memory\n");
-    return MXM_EXIT_INTERNAL;
-  }
-  if(state_path && (rc = cli_load_state(state_path, mxm_room_state_mut(room))) != 0)
+  if((rc = cli_room_version(ra.rv_id, &rv)) != 0)
+    goto done;
+  if((rc = cli_room_open(rv, &opt, ra.state_path, &room)) != 0)
     goto done;
 
   for(pos = 0; pos < len;) {

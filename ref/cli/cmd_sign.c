@@ -33,16 +33,16 @@ static void help(FILE *f)
              "      encodable; 3 internal error\n");
 }
 
-static int is_opt(const char *a, const char *name)
-{
-  size_t n = strlen(name);
-  return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
 int cmd_sign(int argc, char **argv)
 {
   const struct mxm_room_version *rv = NULL;
   const char *file = "-", *seed = NULL, *key_name = NULL, *key_id = "ed25519:1", *server = NULL;
+  const struct cli_opt opts[] = {{"--seed", &seed, NULL},
+                                 {"--key-name", &key_name, NULL},
+                                 {"--key-id", &key_id, NULL},
+                                 {"--server", &server, NULL},
+                                 {"--room-version", NULL, &rv},
+                                 {NULL, NULL, NULL}};
   int have_file = 0, show_pk = 0, i, rc;
   struct mxm_signing_key key;
   struct mxm_json *j = NULL;
@@ -51,43 +51,18 @@ int cmd_sign(int argc, char **argv)
   enum mxm_status st;
 
   for(i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
+    const char *a = argv[i];
+    int m;
     if(cli_is_help(a)) {
       help(stdout);
       return MXM_EXIT_OK;
     }
     if(strcmp(a, "--show-public-key") == 0)
       show_pk = 1;
-    else if(is_opt(a, "--seed") || is_opt(a, "--key-name") || is_opt(a, "--key-id") || is_opt(a, "--server") ||
-            is_opt(a, "--room-version")) {
-      char opt[32];
-      size_t n = strcspn(a, "=");
-      if(n >= sizeof(opt))
-        n = sizeof(opt) - 1;
-      memcpy(opt, a, n);
-      opt[n] = '\0';
-      v = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
-      if(!v)
-        return cli_usage_error("sign: %s needs a value", opt);
-      if(strcmp(opt, "--seed") == 0)
-        seed = v;
-      else if(strcmp(opt, "--key-name") == 0)
-        key_name = v;
-      else if(strcmp(opt, "--key-id") == 0)
-        key_id = v;
-      else if(strcmp(opt, "--server") == 0)
-        server = v;
-      else if((rc = cli_room_version(v, &rv)) != 0)
-        return rc;
-    }
-    else if(a[0] == '-' && a[1] != '\0')
-      return cli_usage_error("sign: unknown option \"%s\" (see mxm sign --help)", a);
-    else if(have_file)
-      return cli_usage_error("sign: more than one input file");
-    else {
-      file = a;
-      have_file = 1;
-    }
+    else if((m = cli_opt_take("sign", opts, argc, argv, &i)) < 0)
+      return MXM_EXIT_USAGE;
+    else if(!m && (rc = cli_input_arg("sign", a, &file, &have_file)) != 0)
+      return rc;
   }
   if(!!seed == !!key_name)
     return cli_usage_error("sign: give exactly one of --seed and --key-name (see mxm sign --help)");
@@ -122,10 +97,8 @@ int cmd_sign(int argc, char **argv)
   if(st == MXM_OK)
     st = mxm_canonical_encode(j, rv ? mxm_canon_mode_for(rv) : MXM_CANON_STRICT, &out, NULL, &err);
   mxm_json_free(&j);
-  if(st != MXM_OK) {
-    cli_report(strcmp(file, "-") == 0 ? "<stdin>" : file, &err);
-    return st == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
-  }
+  if(st != MXM_OK)
+    return cli_input_error(file, st, &err);
   printf("%s\n", out);
   free(out);
   return MXM_EXIT_OK;

@@ -23,54 +23,30 @@ static void help(FILE *f)
              "      2 usage, bad public key, unreadable file or malformed JSON\n");
 }
 
-static int is_opt(const char *a, const char *name)
-{
-  size_t n = strlen(name);
-  return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
 int cmd_verify(int argc, char **argv)
 {
   const struct mxm_room_version *rv = NULL;
   const char *file = "-", *server = NULL, *key_id = NULL, *pk_b64 = NULL;
+  const struct cli_opt opts[] = {{"--server", &server, NULL},
+                                 {"--key-id", &key_id, NULL},
+                                 {"--public-key", &pk_b64, NULL},
+                                 {"--room-version", NULL, &rv},
+                                 {NULL, NULL, NULL}};
   int have_file = 0, i, rc, ok;
   unsigned char pk[64];
   struct mxm_json *j = NULL;
 
   for(i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int m;
     if(cli_is_help(a)) {
       help(stdout);
       return MXM_EXIT_OK;
     }
-    if(is_opt(a, "--server") || is_opt(a, "--key-id") || is_opt(a, "--public-key") || is_opt(a, "--room-version")) {
-      char opt[32];
-      const char *v;
-      size_t n = strcspn(a, "=");
-      if(n >= sizeof(opt))
-        n = sizeof(opt) - 1;
-      memcpy(opt, a, n);
-      opt[n] = '\0';
-      v = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
-      if(!v)
-        return cli_usage_error("verify: %s needs a value", opt);
-      if(strcmp(opt, "--server") == 0)
-        server = v;
-      else if(strcmp(opt, "--key-id") == 0)
-        key_id = v;
-      else if(strcmp(opt, "--public-key") == 0)
-        pk_b64 = v;
-      else if((rc = cli_room_version(v, &rv)) != 0)
-        return rc;
-    }
-    else if(a[0] == '-' && a[1] != '\0')
-      return cli_usage_error("verify: unknown option \"%s\" (see mxm verify --help)", a);
-    else if(have_file)
-      return cli_usage_error("verify: more than one input file");
-    else {
-      file = a;
-      have_file = 1;
-    }
+    if((m = cli_opt_take("verify", opts, argc, argv, &i)) < 0)
+      return MXM_EXIT_USAGE;
+    if(!m && (rc = cli_input_arg("verify", a, &file, &have_file)) != 0)
+      return rc;
   }
   if(!server || !key_id || !pk_b64)
     return cli_usage_error("verify: --server, --key-id and --public-key are required (see mxm verify --help)");
