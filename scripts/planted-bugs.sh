@@ -126,13 +126,20 @@ for i in "${!B_NAME[@]}"; do
       empty="$COPY/empty-$h"; rm -rf "$empty"; mkdir -p "$empty"
       if [ "$mode" = seeded ]; then dirs=("$empty" "$ROOT/corpus/$h"); else dirs=("$empty"); fi
       t0="$(now)"
+      log="$COPY/run-$name-$mode-$h.log"
       if "$BUILD/fuzzers/$h" -max_total_time="$SECONDS_MAX" -seed=1 -artifact_prefix="$COPY/art-" \
-          "${dirs[@]}" >"$COPY/run.log" 2>&1; then
+          "${dirs[@]}" >"$log" 2>&1; then
         cells+=" $h:miss"
+      elif ! grep -q 'MXM-FUZZ FINDING' "$log"; then
+        # Not a detection: out of memory, a timeout or another stop of the engine.
+        why="$(grep -o 'out-of-memory\|timeout\|deadly signal\|ERROR: [A-Za-z]*' "$log" | head -1 || true)"
+        cells+=" $h:stopped(${why:-exit})"
+        echo "planted-bugs.sh: $name/$mode/$h stopped without a finding (${why:-non-zero exit}):" >&2
+        grep -B2 -A6 'ERROR\|out-of-memory\|timeout' "$log" | head -12 >&2 || true
       else
         ms=$(( ($(now) - t0) / 1000000 ))
         t="$((ms / 1000)).$(( (ms % 1000) / 100 ))"
-        execs="$(grep -o '^#[0-9]*' "$COPY/run.log" | tail -1 | tr -d '#' || true)"
+        execs="$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)"
         cells+=" $h:${t}s/${execs:-?}ex"
         [ -z "$best" ] && best="${t}s ($h)"
       fi
