@@ -37,6 +37,9 @@
  *     - an integer inside int64 but outside +-(2^53-1) is written exactly
  *       in decimal (what Python-based servers, whose integers are
  *       unbounded, emit);
+ *     - a number whose nearest double is an integer in that range is
+ *       written as that integer ("1.0000000000000001" -> 1, "1E-909" -> 0),
+ *       so that encoding the output again gives the same bytes;
  *     - any other finite number is written in the shortest form that
  *       reads back as the same IEEE double, formatted as Python's repr()
  *       (the appendix's reference canonical_json is Python json.dumps):
@@ -459,6 +462,13 @@ static int put_number(struct enc *e, const struct mxm_json *j, enum mxm_json_typ
     if(e->mode == MXM_CANON_STRICT)
       return fail(e, MXM_E_MALFORMED,
                   "number is not an integer in the canonical JSON range [-(2^53)+1, (2^53)-1] (room versions 6+ forbid floats)");
+    /* The nearest double may be an integer in the safe range even though
+     * the text is not ("1.0000000000000001" -> 1.0, "1E-909" -> 0.0,
+     * "6000000000000000.5" -> 6e15). Its repr form ("1.0") would re-encode
+     * as the integer, so write the integer now: encoding stays a fixed
+     * point. Found by fuzz_canonical (corpus/regressions/fuzz_canonical). */
+    if(d == floor(d) && fabs(d) <= (double)MAX_SAFE_INT)
+      return put_int(e, (int64_t)d);
     return put_double_repr(e, d);
   }
 }

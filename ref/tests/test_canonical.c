@@ -88,6 +88,14 @@ static const struct canon_case cases[] = {
   {"above uint64 strict error", "{\"n\":99999999999999999999999}", S, MXM_E_MALFORMED, "/n"},
   {"float strict error", "{\"content\":{\"pl\":1.5}}", S, MXM_E_MALFORMED, "/content/pl"},
   {"float lax repr", "[1.5]", L, MXM_OK, "[1.5]"},
+  /* The nearest double is an integer: write the integer, so encoding the
+   * output again gives the same bytes (fuzz_canonical findings). */
+  {"lax: rounds to 1", "[1.0000000000000001]", L, MXM_OK, "[1]"},
+  {"lax: underflows to 0", "[1E-909]", L, MXM_OK, "[0]"},
+  {"lax: rounds to 6e15", "[6000000000000000.5]", L, MXM_OK, "[6000000000000000]"},
+  {"lax: rounds to an integer near 2^53", "[9007199252547449.9]", L, MXM_OK, "[9007199252547450]"},
+  {"lax: rounds above 2^53 stays repr", "[9007199254740993.5]", L, MXM_OK, "[9007199254740994.0]"},
+  {"strict: rounds to 1 is still a fraction", "[1.0000000000000001]", S, MXM_E_MALFORMED, "/0"},
   {"0.1 lax repr", "[0.1]", L, MXM_OK, "[0.1]"},
   {"1e-5 lax repr", "[1e-5]", L, MXM_OK, "[1e-05]"},
   {"1e16 strict error", "[1e16]", S, MXM_E_MALFORMED, "/0"},
