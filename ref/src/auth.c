@@ -141,6 +141,7 @@ enum mxm_status mxm_auth_decide(const struct mxm_state *st, const struct mxm_eve
     return mxm_error_set(err, MXM_E_USAGE, "", "the state has no room version");
   c.family = mxmi_family_of(c.rv);
   c.sender = ev->sender;
+  c.create = mxm_state_create(st);
   c.cur_sender = mxm_state_membership(st, ev->sender);
   c.pl_sender = mxm_state_user_level(st, ev->sender);
   if(ev->kind == MXM_EVENT_MEMBER) {

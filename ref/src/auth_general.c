@@ -46,8 +46,6 @@
 
 #include "auth_int.h"
 
-#define MAX_AUTH_EVENTS 10 /* data/api/server-server/definitions/pdu_v1.yaml */
-
 const char *mxmi_domain(const char *id)
 {
   const char *d = id ? strchr(id, ':') : NULL;
@@ -157,7 +155,7 @@ static int chk_create_any(const struct mxmi_ctx *c, struct mxmi_why *why)
 
 static int chk_room_not_create_id(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
-  const struct mxm_event *create = mxm_state_create(c->st);
+  const struct mxm_event *create = c->create;
   const char *id;
   if(is_create(c))
     return MXMI_NO;
@@ -180,14 +178,34 @@ static int auth_events_on(const struct mxmi_ctx *c)
   return c->opt->check_auth_events && c->ev->n_auth_events > 0;
 }
 
-/* Look up auth event i in the state's event index; MXMI_UNDECIDED when the
+/* Resolve every auth event once through the state's event index into
+ * c->auth, before the rows that read them; an ID the index does not know is
+ * kept as such, so each row still reports it exactly where it meets it. */
+static void resolve_auth_events(struct mxmi_ctx *c)
+{
+  size_t i;
+  c->n_auth = 0;
+  if(!auth_events_on(c) || c->ev->n_auth_events > MXM_SPEC_MAX_AUTH_EVENTS)
+    return;
+  for(i = 0; i < c->ev->n_auth_events; i++) {
+    struct mxmi_auth_ref *a = &c->auth[i];
+    a->known = mxm_state_event_by_id(c->st, c->ev->auth_events[i], &a->type, &a->state_key, &a->room_id);
+  }
+  c->n_auth = c->ev->n_auth_events;
+}
+
+/* Auth event i as resolved by resolve_auth_events; MXMI_UNDECIDED when the
  * index does not know it. */
 static int auth_event(const struct mxmi_ctx *c, size_t i, const char **type, const char **sk, const char **room,
                       struct mxmi_why *why)
 {
   char where[48];
-  if(mxm_state_event_by_id(c->st, c->ev->auth_events[i], type, sk, room))
+  if(i < c->n_auth && c->auth[i].known) {
+    *type = c->auth[i].type;
+    *sk = c->auth[i].state_key;
+    *room = c->auth[i].room_id;
     return MXMI_NO;
+  }
   snprintf(where, sizeof(where), "/auth_events/%zu", i);
   mxm_error_set(why->err, MXM_E_UNDECIDABLE, where,
                 "cannot decide: auth event %.80s is not in the state's event index", c->ev->auth_events[i]);
@@ -311,7 +329,7 @@ static int chk_auth_room_mismatch(const struct mxmi_ctx *c, struct mxmi_why *why
 
 static int chk_federate(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
-  const struct mxm_event *create = mxm_state_create(c->st);
+  const struct mxm_event *create = c->create;
   (void)why;
   if(!create || create->u.create.federate || !mxmi_edit(c, "federate.rule"))
     return MXMI_NO;
@@ -692,19 +710,19 @@ const struct mxmi_row *mxmi_general_table(int which, size_t *n)
   }
 }
 
-enum mxm_status mxmi_auth_pre(const struct mxmi_ctx *c, struct mxm_result *out, int *decided, struct mxm_error *err)
+enum mxm_status mxmi_auth_pre(struct mxmi_ctx *c, struct mxm_result *out, int *decided, struct mxm_error *err)
 {
   enum mxm_status s;
 
-  if(c->ev->n_auth_events > MAX_AUTH_EVENTS && c->opt->check_auth_events)
+  if(c->ev->n_auth_events > MXM_SPEC_MAX_AUTH_EVENTS && c->opt->check_auth_events)
     return mxm_error_set(err, MXM_E_MALFORMED, "/auth_events",
                          "auth_events has %zu entries; a PDU may list at most %d", c->ev->n_auth_events,
-                         MAX_AUTH_EVENTS);
+                         MXM_SPEC_MAX_AUTH_EVENTS);
   /* Rules 1 (create) and, v12, 2 (room ID). */
   s = mxmi_run_rows(create_rows, N_ROWS(create_rows), c, 0, out, decided, err);
   if(s != MXM_OK || *decided)
     return s;
-  if(!mxm_state_create(c->st))
+  if(!c->create)
     return mxm_error_set(err, MXM_E_UNDECIDABLE, "",
                          "cannot decide: the state has no m.room.create event (the room does not exist)");
   /* Not modelled: see the file comment. */
@@ -716,6 +734,7 @@ enum mxm_status mxmi_auth_pre(const struct mxmi_ctx *c, struct mxm_result *out, 
   if(c->rv->event_id_format == MXM_EVENT_ID_SERVER && c->ev->type && strcmp(c->ev->type, "m.room.redaction") == 0)
     return mxm_error_set(err, MXM_E_UNSUPPORTED, "/type",
                          "the m.room.redaction rule of room versions 1-2 is not modelled by the reference");
+  resolve_auth_events(c);
   return mxmi_run_rows(ae_rows, N_ROWS(ae_rows), c, 0, out, decided, err);
 }
 

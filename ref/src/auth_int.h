@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "limits.h"
 #include "mxm/auth.h"
 #include "mxm/event.h"
 #include "mxm/state.h"
@@ -34,6 +35,14 @@ enum mxmi_family mxmi_family_of(const struct mxm_room_version *rv);
         "v12 auth rule " f12                                                                        \
   }
 
+/* One entry of the event's auth_events as the state's event index knows it. */
+struct mxmi_auth_ref {
+  int known;             /* 0: the index does not know the ID (the rules cannot decide) */
+  const char *type;      /* borrowed from the state, like the rest */
+  const char *state_key;
+  const char *room_id;
+};
+
 /* Everything a predicate may read. Built once per decision, on the stack. */
 struct mxmi_ctx {
   const struct mxm_state *st;
@@ -49,6 +58,13 @@ struct mxmi_ctx {
   enum mxm_membership cur_sender, cur_target;
   int64_t pl_sender, pl_target;
   const char *join_rule;              /* current join_rule string, NULL if none */
+  const struct mxm_event *create;     /* the state's m.room.create, NULL if none */
+  /* ev->auth_events resolved through the state's event index, once per
+   * decision, by mxmi_auth_pre before the auth-events rows run; only when
+   * they run (check_auth_events, 1..MXM_SPEC_MAX_AUTH_EVENTS entries).
+   * n_auth is 0 otherwise. */
+  size_t n_auth;
+  struct mxmi_auth_ref auth[MXM_SPEC_MAX_AUTH_EVENTS];
 };
 
 /* Predicate results. */
@@ -106,8 +122,9 @@ int mxmi_edit(const struct mxmi_ctx *c, const char *edit_id);
 enum mxm_status mxmi_auth_member(const struct mxmi_ctx *c, struct mxm_result *out, struct mxm_error *err);
 
 /* The general rules (auth_general.c) that precede the member block: create,
- * v12 room id, auth events, m.federate. *decided = 1 if one decided. */
-enum mxm_status mxmi_auth_pre(const struct mxmi_ctx *c, struct mxm_result *out, int *decided,
+ * v12 room id, auth events, m.federate. *decided = 1 if one decided. Fills
+ * c->auth (the only field it writes) before the auth-events rows. */
+enum mxm_status mxmi_auth_pre(struct mxmi_ctx *c, struct mxm_result *out, int *decided,
                               struct mxm_error *err);
 /* The general rules after the member block, for non-member events. Always
  * decides or errors. */

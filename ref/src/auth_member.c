@@ -153,7 +153,7 @@ static int chk_authoriser_signature(const struct mxmi_ctx *c, struct mxmi_why *w
  * corpus (sequences_test.json "SecondFirstJoin") reads it the same way. */
 static int chk_join_creator(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
-  const struct mxm_event *create = mxm_state_create(c->st);
+  const struct mxm_event *create = c->create;
   const char *create_id, *prev, *type = NULL, *sk, *room;
   int prev_is_create;
 

@@ -258,10 +258,15 @@ static const char *plain_string(const struct mxm_json *j, size_t *len_out)
 /* ------------------------------------------------------------------ */
 /* Canonical-JSON value rules for strict room versions (v6+)           */
 
+/* The walk runs twice only when it fails: first with report = 0, which
+ * builds no JSON pointer and sets no error (the common, passing case), then
+ * with report = 1 over the same tree, which stops at the same value and
+ * names it exactly as a single reporting walk would. */
 struct strict_walk {
   struct parse *p;
   int depth;
   enum mxm_status st;
+  int report; /* 1: keep p->where and fill p->err */
 };
 
 static enum mxm_status strict_value(struct strict_walk *w, const struct mxm_json *j);
@@ -269,12 +274,16 @@ static enum mxm_status strict_value(struct strict_walk *w, const struct mxm_json
 static int strict_member(const char *key, size_t key_len, const struct mxm_json *val, void *ctx)
 {
   struct strict_walk *w = ctx;
-  size_t mark = strlen(w->p->where);
-  mxmi_pointer_append(w->p->where, sizeof(w->p->where), key, key_len);
+  size_t mark = 0;
+  if(w->report) {
+    mark = strlen(w->p->where);
+    mxmi_pointer_append(w->p->where, sizeof(w->p->where), key, key_len);
+  }
   w->st = strict_value(w, val);
   if(w->st != MXM_OK)
     return 1; /* stop; keep the pointer for the error */
-  w->p->where[mark] = '\0';
+  if(w->report)
+    w->p->where[mark] = '\0';
   return 0;
 }
 
@@ -290,24 +299,30 @@ static enum mxm_status strict_value(struct strict_walk *w, const struct mxm_json
   size_t i, n;
   switch(mxm_json_type(j)) {
   case MXM_JSON_DOUBLE:
+    if(!w->report)
+      return MXM_E_MALFORMED;
     return mxm_error_set(w->p->err, MXM_E_MALFORMED, w->p->where,
                          "a number with a fraction or exponent is not canonical JSON "
                          "(room version %s enforces it)", w->p->rv->id);
   case MXM_JSON_BIGINT:
+    if(!w->report)
+      return MXM_E_MALFORMED;
     return mxm_error_set(w->p->err, MXM_E_MALFORMED, w->p->where,
                          "integer outside [-(2^53)+1, 2^53-1] (room version %s enforces "
                          "canonical JSON)", w->p->rv->id);
   case MXM_JSON_INT:
     if(mxm_json_int(j, &v) && (v > MXM_MAX_SAFE_INT || v < -MXM_MAX_SAFE_INT))
-      return mxm_error_set(w->p->err, MXM_E_MALFORMED, w->p->where,
-                           "integer %lld outside [-(2^53)+1, 2^53-1] (room version %s "
-                           "enforces canonical JSON)", (long long)v, w->p->rv->id);
+      return !w->report ? MXM_E_MALFORMED
+                        : mxm_error_set(w->p->err, MXM_E_MALFORMED, w->p->where,
+                                        "integer %lld outside [-(2^53)+1, 2^53-1] (room version %s "
+                                        "enforces canonical JSON)", (long long)v, w->p->rv->id);
     return MXM_OK;
   case MXM_JSON_ARRAY:
   case MXM_JSON_OBJECT:
     if(w->depth >= MXM_JSON_MAX_DEPTH)
-      return mxm_error_set(w->p->err, MXM_E_TOO_BIG, w->p->where,
-                           "nested deeper than %d levels", MXM_JSON_MAX_DEPTH);
+      return !w->report ? MXM_E_TOO_BIG
+                        : mxm_error_set(w->p->err, MXM_E_TOO_BIG, w->p->where,
+                                        "nested deeper than %d levels", MXM_JSON_MAX_DEPTH);
     w->depth++;
     if(mxm_json_type(j) == MXM_JSON_OBJECT) {
       w->st = MXM_OK;
@@ -317,13 +332,17 @@ static enum mxm_status strict_value(struct strict_walk *w, const struct mxm_json
     } else {
       n = mxm_json_array_len(j);
       for(i = 0; i < n; i++) {
-        size_t mark = strlen(w->p->where);
+        size_t mark = 0;
         enum mxm_status st;
-        mxmi_pointer_append_index(w->p->where, sizeof(w->p->where), i);
+        if(w->report) {
+          mark = strlen(w->p->where);
+          mxmi_pointer_append_index(w->p->where, sizeof(w->p->where), i);
+        }
         st = strict_value(w, mxm_json_array_get(j, i));
         if(st != MXM_OK)
           return st;
-        w->p->where[mark] = '\0';
+        if(w->report)
+          w->p->where[mark] = '\0';
       }
     }
     w->depth--;
@@ -339,6 +358,26 @@ static enum mxm_status strict_value(struct strict_walk *w, const struct mxm_json
 /* ------------------------------------------------------------------ */
 /* Common fields                                                       */
 
+/* "/" + key (RFC 6901-escaped) in buf; returns buf. The field walk below
+ * builds pointers with this only when it reports an error: a passing event
+ * formats none. */
+static const char *key_pointer(char *buf, size_t cap, const char *key)
+{
+  buf[0] = '\0';
+  mxmi_pointer_append(buf, cap, key, strlen(key));
+  return buf;
+}
+
+/* key_pointer + "/" + index, and + "/0" for the id of a v1/v2 pair. */
+static const char *ref_pointer(char *buf, size_t cap, const char *key, size_t index, int pair)
+{
+  key_pointer(buf, cap, key);
+  mxmi_pointer_append_index(buf, cap, index);
+  if(pair)
+    mxmi_pointer_append_index(buf, cap, 0);
+  return buf;
+}
+
 /*
  * An identifier field: a string of at most MXM_MAX_ID_BYTES bytes without
  * U+0000 (the rules compare these as C strings; "m.room.member\u0000x" must
@@ -348,26 +387,28 @@ static enum mxm_status id_field(struct parse *p, const struct mxm_json *root, co
                                 int required, const char **out)
 {
   const struct mxm_json *j = mxm_json_get(root, key);
-  char where[MXM_ERROR_WHERE_MAX] = "";
+  char where[MXM_ERROR_WHERE_MAX];
   size_t len;
   const char *s;
   *out = NULL;
-  mxmi_pointer_append(where, sizeof(where), key, strlen(key));
   if(!j) {
     if(required)
-      return mxm_error_set(p->err, MXM_E_MALFORMED, where, "required property \"%s\" is missing",
-                           key);
+      return mxm_error_set(p->err, MXM_E_MALFORMED, key_pointer(where, sizeof(where), key),
+                           "required property \"%s\" is missing", key);
     return MXM_OK;
   }
   s = mxm_json_string_len(j, &len);
   if(!s)
-    return mxm_error_set(p->err, MXM_E_MALFORMED, where, "\"%s\" must be a string, not %s", key,
+    return mxm_error_set(p->err, MXM_E_MALFORMED, key_pointer(where, sizeof(where), key),
+                         "\"%s\" must be a string, not %s", key,
                          mxm_json_type_name(mxm_json_type(j)));
   if(len > MXM_MAX_ID_BYTES)
-    return mxm_error_set(p->err, MXM_E_TOO_BIG, where, "\"%s\" is %zu bytes; the limit is %d",
+    return mxm_error_set(p->err, MXM_E_TOO_BIG, key_pointer(where, sizeof(where), key),
+                         "\"%s\" is %zu bytes; the limit is %d",
                          key, len, MXM_MAX_ID_BYTES);
   if(strlen(s) != len)
-    return mxm_error_set(p->err, MXM_E_MALFORMED, where, "\"%s\" contains U+0000", key);
+    return mxm_error_set(p->err, MXM_E_MALFORMED, key_pointer(where, sizeof(where), key),
+                         "\"%s\" contains U+0000", key);
   *out = s;
   return MXM_OK;
 }
@@ -379,58 +420,58 @@ static enum mxm_status ref_list(struct parse *p, const struct mxm_json *root, co
                                 const char ***out, size_t *n_out)
 {
   const struct mxm_json *arr = mxm_json_get(root, key);
-  char where[MXM_ERROR_WHERE_MAX] = "";
+  char where[MXM_ERROR_WHERE_MAX]; /* built only when reporting */
   size_t n, i;
   const char **ids;
   int pairs_ok = p->rv->event_id_format == MXM_EVENT_ID_SERVER;
   *out = NULL;
   *n_out = 0;
-  mxmi_pointer_append(where, sizeof(where), key, strlen(key));
   if(!arr)
     return MXM_OK;
   if(mxm_json_type(arr) != MXM_JSON_ARRAY)
-    return mxm_error_set(p->err, MXM_E_MALFORMED, where, "\"%s\" must be an array, not %s", key,
-                         mxm_json_type_name(mxm_json_type(arr)));
+    return mxm_error_set(p->err, MXM_E_MALFORMED, key_pointer(where, sizeof(where), key),
+                         "\"%s\" must be an array, not %s", key, mxm_json_type_name(mxm_json_type(arr)));
   n = mxm_json_array_len(arr);
   if(n == 0)
     return MXM_OK;
   if(n > MXM_MAX_EVENT_REFS)
-    return mxm_error_set(p->err, MXM_E_TOO_BIG, where, "\"%s\" has %zu entries", key, n);
+    return mxm_error_set(p->err, MXM_E_TOO_BIG, key_pointer(where, sizeof(where), key),
+                         "\"%s\" has %zu entries", key, n);
   ids = calloc(n, sizeof(*ids));
   if(!ids)
-    return mxm_error_set(p->err, MXM_E_NOMEM, where, "out of memory");
+    return mxm_error_set(p->err, MXM_E_NOMEM, key_pointer(where, sizeof(where), key), "out of memory");
   for(i = 0; i < n; i++) {
     const struct mxm_json *el = mxm_json_array_get(arr, i);
     const struct mxm_json *idv = el;
-    char ewhere[MXM_ERROR_WHERE_MAX];
+    int pair = 0; /* the ID is el[0] of a v1/v2 pair */
     size_t len;
     const char *s;
-    memcpy(ewhere, where, sizeof(ewhere));
-    mxmi_pointer_append_index(ewhere, sizeof(ewhere), i);
     if(pairs_ok && mxm_json_type(el) == MXM_JSON_ARRAY) {
       if(mxm_json_array_len(el) != 2 || mxm_json_type(mxm_json_array_get(el, 1)) != MXM_JSON_OBJECT) {
         free(ids);
-        return mxm_error_set(p->err, MXM_E_MALFORMED, ewhere,
+        return mxm_error_set(p->err, MXM_E_MALFORMED, ref_pointer(where, sizeof(where), key, i, 0),
                              "an event reference must be [event_id, {hashes}]");
       }
       idv = mxm_json_array_get(el, 0);
-      mxmi_pointer_append_index(ewhere, sizeof(ewhere), 0);
+      pair = 1;
     }
     s = mxm_json_string_len(idv, &len);
     if(!s) {
       free(ids);
-      return mxm_error_set(p->err, MXM_E_MALFORMED, ewhere, "an event ID must be a string%s, not %s",
+      return mxm_error_set(p->err, MXM_E_MALFORMED, ref_pointer(where, sizeof(where), key, i, pair),
+                           "an event ID must be a string%s, not %s",
                            pairs_ok ? " or [event_id, {hashes}]" : "",
                            mxm_json_type_name(mxm_json_type(idv)));
     }
     if(len > MXM_MAX_ID_BYTES) {
       free(ids);
-      return mxm_error_set(p->err, MXM_E_TOO_BIG, ewhere, "event ID is %zu bytes; the limit is %d",
-                           len, MXM_MAX_ID_BYTES);
+      return mxm_error_set(p->err, MXM_E_TOO_BIG, ref_pointer(where, sizeof(where), key, i, pair),
+                           "event ID is %zu bytes; the limit is %d", len, MXM_MAX_ID_BYTES);
     }
     if(strlen(s) != len) {
       free(ids);
-      return mxm_error_set(p->err, MXM_E_MALFORMED, ewhere, "event ID contains U+0000");
+      return mxm_error_set(p->err, MXM_E_MALFORMED, ref_pointer(where, sizeof(where), key, i, pair),
+                           "event ID contains U+0000");
     }
     ids[i] = s;
   }
@@ -654,25 +695,33 @@ struct pl_map_walk {
   char where[MXM_ERROR_WHERE_MAX];
 };
 
+/* w->where + "/" + key in buf (MXM_ERROR_WHERE_MAX bytes); returns buf. */
+static const char *member_pointer(char *buf, const struct pl_map_walk *w, const char *key, size_t key_len)
+{
+  memcpy(buf, w->where, MXM_ERROR_WHERE_MAX);
+  mxmi_pointer_append(buf, MXM_ERROR_WHERE_MAX, key, key_len);
+  return buf;
+}
+
 static int pl_map_member(const char *key, size_t key_len, const struct mxm_json *val, void *ctx)
 {
   struct pl_map_walk *w = ctx;
-  char where[MXM_ERROR_WHERE_MAX];
+  char where[MXM_ERROR_WHERE_MAX]; /* built only when recorded */
   const char *why = NULL;
   int64_t level = 0;
-  memcpy(where, w->where, sizeof(where));
-  mxmi_pointer_append(where, sizeof(where), key, key_len);
   if(strlen(key) != key_len || (w->user_keys && !mxm_user_id_valid(key, key_len))) {
     if(!w->lenient)
-      pl_invalid(w->pl, where, w->user_keys ? "a users key must be a valid user ID" : "a key holds U+0000");
+      pl_invalid(w->pl, member_pointer(where, w, key, key_len),
+                 w->user_keys ? "a users key must be a valid user ID" : "a key holds U+0000");
     return 0;
   }
   if(!pl_value(val, w->rv, &level, &why)) {
     if(!w->lenient)
-      pl_invalid(w->pl, where, why);
+      pl_invalid(w->pl, member_pointer(where, w, key, key_len), why);
     return 0;
   }
-  pl_float_seen(w->pl, val, where);
+  if(!w->pl->has_float && mxm_json_type(val) == MXM_JSON_DOUBLE)
+    pl_float_seen(w->pl, val, member_pointer(where, w, key, key_len));
   w->entries[w->n].key = key;
   w->entries[w->n].level = level;
   w->n++;
@@ -738,17 +787,20 @@ static enum mxm_status parse_power_levels(struct parse *p, const struct mxm_json
   pl->valid = 1;
   for(i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     const struct mxm_json *v = mxm_json_get(content, names[i]);
-    char where[MXM_ERROR_WHERE_MAX] = "/content";
+    char where[MXM_ERROR_WHERE_MAX] = "/content"; /* + name, only when recorded */
     const char *why = NULL;
     int64_t level = 0;
     if(!v)
       continue;
-    mxmi_pointer_append(where, sizeof(where), names[i], strlen(names[i]));
     if(!pl_value(v, p->rv, &level, &why)) {
+      mxmi_pointer_append(where, sizeof(where), names[i], strlen(names[i]));
       pl_invalid(pl, where, why);
       continue;
     }
-    pl_float_seen(pl, v, where);
+    if(!pl->has_float && mxm_json_type(v) == MXM_JSON_DOUBLE) {
+      mxmi_pointer_append(where, sizeof(where), names[i], strlen(names[i]));
+      pl_float_seen(pl, v, where);
+    }
     switch(i) {
     case 0: pl->ban = level; pl->has_ban = 1; break;
     case 1: pl->kick = level; pl->has_kick = 1; break;
@@ -1078,9 +1130,11 @@ static enum mxm_status event_from_json(const struct mxm_json *json, const struct
   p.err = err;
 
   if(rv->strict_canonical) {
-    struct strict_walk w = {&p, 0, MXM_OK};
-    if((st = strict_value(&w, json)) != MXM_OK)
-      return st;
+    struct strict_walk w = {&p, 0, MXM_OK, 0};
+    if(strict_value(&w, json) != MXM_OK) {
+      struct strict_walk named = {&p, 0, MXM_OK, 1}; /* again, naming the value */
+      return strict_value(&named, json);
+    }
   }
   if(!(rv->strict_canonical && raw_len > 0 && raw_len <= MXM_MAX_EVENT_BYTES) &&
      (st = check_size(&p, json)) != MXM_OK)
