@@ -322,6 +322,20 @@ static void error_result(struct run *r, struct mxmc_result *res, char *message)
   emit(r, res);
 }
 
+/* Send *reqp to the backend and free it. On an adapter fault (or running out
+ * of memory) the case is recorded as an error naming the fault and NULL is
+ * returned; the caller then just cleans up and moves on. */
+static struct mxm_json *exchange(struct run *r, struct mxm_json **reqp, struct mxmc_result *res)
+{
+  char *fault = NULL;
+  struct mxm_json *resp = call_backend(r, *reqp, &fault);
+  mxm_json_free(reqp);
+  if(!resp)
+    error_result(r, res, mxmc_printf("adapter fault: %s", fault ? fault : "unknown"));
+  free(fault);
+  return resp;
+}
+
 static char *expansion_error(const struct mxm_error *err, const char *ptr)
 {
   return mxmc_printf("cannot expand the case: %s%s%s (at %s%s)", mxm_status_name(err->status),
@@ -355,7 +369,7 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   struct mxmc_room *room;
   struct mxm_error err;
   struct mxm_json *ev = NULL, *req, *resp;
-  char *text = NULL, *fault = NULL;
+  char *text = NULL;
   int explicit_auth = 0;
 
   snprintf(state_ptr, sizeof(state_ptr), "%.*s/state", gptr_end ? (int)(gptr_end - ptr) : 0, ptr);
@@ -402,14 +416,10 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   }
   ev = NULL;
   free(text);
-  resp = call_backend(r, req, &fault);
-  mxm_json_free(&req);
+  resp = exchange(r, &req, &res);
   mxmc_room_free(&room);
-  if(!resp) {
-    error_result(r, &res, mxmc_printf("adapter fault: %s", fault ? fault : "unknown"));
-    free(fault);
+  if(!resp)
     return;
-  }
   res.actual = actual_text(resp);
   res.outcome = compare_auth(r, exp, v, resp, &res.message);
   mxm_json_free(&resp);
@@ -429,7 +439,7 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
     const char *want_text = mxm_json_string(mxm_json_get(cell, "text"));
     struct mxmc_result res;
     struct mxm_json *req, *resp;
-    char id[512], *fault = NULL;
+    char id[512];
     int self = 0, changed = 0;
     enum mxm_spec_release era_spec = i == 0 ? MXM_SPEC_R0 : i == 1 ? MXM_SPEC_V1_1 : MXM_SPEC_V1_3;
     if(!cell)
@@ -462,13 +472,9 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
       error_result(r, &res, NULL);
       continue;
     }
-    resp = call_backend(r, req, &fault);
-    mxm_json_free(&req);
-    if(!resp) {
-      error_result(r, &res, mxmc_printf("adapter fault: %s", fault ? fault : "unknown"));
-      free(fault);
+    resp = exchange(r, &req, &res);
+    if(!resp)
       continue;
-    }
     {
       const char *got = mxm_json_string(mxm_json_get(resp, "outcome"));
       const char *got_text = mxm_json_string(mxm_json_get(resp, "text"));
@@ -506,7 +512,7 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
   const char *gptr_end = strstr(ptr, "/tests/");
   struct mxmc_result res;
   enum mxm_spec_release spec = MXM_SPEC_CURRENT;
-  char *why = NULL, id[512], state_ptr[96], *fault = NULL;
+  char *why = NULL, id[512], state_ptr[96];
   struct mxmc_room *room;
   struct mxm_error err;
   struct mxm_json *req, *resp;
@@ -553,14 +559,10 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
     error_result(r, &res, NULL);
     return;
   }
-  resp = call_backend(r, req, &fault);
-  mxm_json_free(&req);
+  resp = exchange(r, &req, &res);
   mxmc_room_free(&room);
-  if(!resp) {
-    error_result(r, &res, mxmc_printf("adapter fault: %s", fault ? fault : "unknown"));
-    free(fault);
+  if(!resp)
     return;
-  }
   {
     const struct mxm_json *api = mxm_json_get(resp, "api");
     const char *got = mxm_json_string(mxm_json_get(api, "verdict"));
@@ -613,7 +615,7 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
   const char *gptr_end = strstr(ptr, "/tests/");
   struct mxmc_result res;
   enum mxm_spec_release spec = MXM_SPEC_CURRENT;
-  char *why = NULL, id[512], state_ptr[96], *fault = NULL;
+  char *why = NULL, id[512], state_ptr[96];
   struct mxmc_room *room;
   struct mxm_error err;
   struct mxm_json *req, *resp, *out_steps;
@@ -705,14 +707,10 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
     error_result(r, &res, NULL);
     return;
   }
-  resp = call_backend(r, req, &fault);
-  mxm_json_free(&req);
+  resp = exchange(r, &req, &res);
   mxmc_room_free(&room);
-  if(!resp) {
-    error_result(r, &res, mxmc_printf("adapter fault: %s", fault ? fault : "unknown"));
-    free(fault);
+  if(!resp)
     return;
-  }
   {
     const struct mxm_json *got_steps = mxm_json_get(resp, "steps");
     const char *error = mxm_json_string(mxm_json_get(resp, "error"));
