@@ -64,16 +64,9 @@ static void install_signal_handlers(void)
   }
 }
 
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int remaining_ms(double deadline)
 {
-  double left = deadline - now_s();
+  double left = deadline - mxmc_now();
   if(left <= 0)
     return 0;
   if(left > 86400)
@@ -390,7 +383,7 @@ static int start(struct mxmc_adapter *a, struct mxmc_buf *err)
   struct mxmc_buf why = {0};
   if(spawn(a, err))
     return -1;
-  hello = read_object(a, now_s() + a->timeout_s, &why);
+  hello = read_object(a, mxmc_now() + a->timeout_s, &why);
   if(!hello) {
     mxmc_buf_printf(err, "no valid hello line: %s", mxmc_buf_str(&why));
     mxmc_buf_free(&why);
@@ -456,7 +449,7 @@ struct mxm_json *mxmc_adapter_call(struct mxmc_adapter *a, const struct mxm_json
   struct mxmc_buf err = {0};
   char *text;
   size_t len = 0;
-  double deadline = now_s() + a->timeout_s;
+  double deadline = mxmc_now() + a->timeout_s;
   struct mxm_json *resp;
   const char *want_id = mxm_json_string(mxm_json_get(request, "id"));
   const char *got_id;

@@ -68,6 +68,9 @@ void mxmc_buf_ptr_token(struct mxmc_buf *b, const char *token);
 /* Write s as a JSON string literal into b (valid UTF-8 passes through). */
 void mxmc_buf_json_string(struct mxmc_buf *b, const char *s);
 
+/* Seconds on the monotonic clock (differences only). */
+double mxmc_now(void);
+
 /* The file name without directories (borrowed from path). */
 const char *mxmc_basename(const char *path);
 
@@ -240,15 +243,22 @@ struct mxmc_result {
   int64_t tc_id;
   char *kind;         /* owned: "auth", "transition", "api", "sequence" */
   char *room_version; /* owned: "7", or "" for transition cases */
-  char *spec;         /* owned: spec release ("v1.19"), or era for transition cases */
+  char *release;      /* owned: spec release the case ran at ("v1.19"), or the era of a transition case */
+  char *citation;     /* owned: the case's "spec" text (FORMAT.md), or "" */
   char *comment;      /* owned */
   char *area;         /* owned: rule area for the matrix (rule branch, "transition", "api.kick") */
-  char *expected;     /* owned: "reject by member.join.banned" */
-  char *actual;       /* owned: "allow by member.join.public", or "" */
-  char *flags;        /* owned: "BannedJoin [AUTH_BYPASS], ..." or "" */
+  char *expected;     /* owned: one line, "reject   by member.join.banned" */
+  struct mxm_json *expected_json; /* owned: the expected verdict as an object, e.g.
+                                     {"auth": "reject", "rule": "member.join.banned"}; NULL for skips */
+  char *actual;       /* owned: one line, "allow    by member.join.public", or "" */
+  struct mxm_json *response; /* owned: the backend's whole response object, or NULL when none came
+                                (skips, faults). Reports show its fields generically, so a layer
+                                that answers more fields gets them shown without report changes. */
+  struct mxm_json *flags; /* owned: array of {"name", "bugType", "description", "effect", "links"} */
   char *message;      /* owned: error text, skip reason, xfail reason, step detail */
   char *pointer;      /* owned: JSON pointer of the test in its file */
   int trans_from, trans_to; /* transition cases: enum mxm_membership of the cell; 0 otherwise */
+  double seconds;     /* wall time of the exchange with the backend (JUnit time) */
 };
 
 struct mxmc_report;
@@ -256,8 +266,17 @@ enum mxmc_format { MXMC_FMT_TEXT, MXMC_FMT_TAP, MXMC_FMT_JUNIT, MXMC_FMT_JSON, M
 int mxmc_format_parse(const char *s, enum mxmc_format *out); /* 0 or -1 */
 
 /* A report writing to out (borrowed; flushed after every streamed result).
- * verbose_pass: text format also prints passing cases. */
-struct mxmc_report *mxmc_report_new(enum mxmc_format fmt, FILE *out, int verbose_pass);
+ * verbose: the text format prints the full block of every failing case
+ * (spec citation, flags, the whole answer) and lists passes and skips. */
+struct mxmc_report *mxmc_report_new(enum mxmc_format fmt, FILE *out, int verbose);
+/* Run metadata: one key/value line, shown by every format in the order set
+ * (text and markdown header, JSON summary.run, JUnit properties, HTML
+ * header). Setting a key again replaces its value. This is the one place
+ * for facts about the run: implementation, spec, corpus, versions. */
+void mxmc_report_meta(struct mxmc_report *rep, const char *key, const char *value);
+/* Mark the report as cut short (why: "SIGTERM", "stdout closed"); the
+ * formats say so and keep the results decided so far. */
+void mxmc_report_interrupted(struct mxmc_report *rep, const char *why);
 /* Record a result: takes ownership of r's strings (r itself is copied).
  * Streaming formats (text, tap, json) write it at once. */
 void mxmc_report_add(struct mxmc_report *rep, struct mxmc_result *r);

@@ -86,19 +86,36 @@ static int only_matches(const struct run *r, int64_t tc, const char *rule)
 
 /* ---- text pieces ---- */
 
-static char *flags_text(const struct run *r, const struct mxm_json *test)
+/* The test's flags as [{"name", "bugType", "description", "effect", "links"}],
+ * each filled from the file's notes (FORMAT.md); NULL only on OOM. */
+static struct mxm_json *flags_json(const struct run *r, const struct mxm_json *test)
 {
+  static const char *const fields[] = {"bugType", "description", "effect", "links"};
   const struct mxm_json *flags = mxm_json_get(test, "flags");
-  struct mxmc_buf b = {0};
-  size_t i;
-  for(i = 0; i < mxm_json_array_len(flags); i++) {
-    const char *f = mxm_json_string(mxm_json_array_get(flags, i));
-    const char *bt = mxm_json_string(mxm_json_get(mxm_json_get(r->notes, f ? f : ""), "bugType"));
-    if(!f)
+  struct mxm_json *arr = mxm_json_new_array();
+  size_t i, k;
+  for(i = 0; arr && i < mxm_json_array_len(flags); i++) {
+    const char *name = mxm_json_string(mxm_json_array_get(flags, i));
+    const struct mxm_json *note = mxm_json_get(r->notes, name ? name : "");
+    struct mxm_json *o;
+    if(!name)
       continue;
-    mxmc_buf_printf(&b, "%s%s [%s]", b.len ? ", " : "", f, bt ? bt : "?");
+    o = mxm_json_new_object();
+    if(!o || mxm_json_object_set(o, "name", mxm_json_new_string(name)) != MXM_OK) {
+      mxm_json_free(&o);
+      mxm_json_free(&arr);
+      break;
+    }
+    for(k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+      if(mxm_json_get(note, fields[k]) &&
+         mxm_json_object_set(o, fields[k], mxm_json_copy(mxm_json_get(note, fields[k]))) != MXM_OK) {
+        mxm_json_free(&o);
+        break;
+      }
+    if(!o || mxm_json_array_add(arr, o) != MXM_OK)
+      mxm_json_free(&arr);
   }
-  return mxmc_buf_take(&b);
+  return arr;
 }
 
 /* The expected rule of exp for room version v (rule, or rules[v]). */
@@ -108,6 +125,24 @@ static const char *expected_rule(const struct mxm_json *exp, const char *v)
   if(rule)
     return rule;
   return mxm_json_string(mxm_json_get(mxm_json_get(exp, "rules"), v));
+}
+
+/* exp as the report shows it for room version v: a copy with "rules"
+ * resolved to the one "rule" of v (NULL only on OOM). */
+static struct mxm_json *expected_object(const struct mxm_json *exp, const char *v)
+{
+  struct mxm_json *o = mxm_json_copy(exp);
+  const char *rule = expected_rule(exp, v);
+  if(!o)
+    return NULL;
+  if(mxm_json_type(o) != MXM_JSON_OBJECT)
+    return o;
+  if(mxm_json_get(o, "rules")) {
+    mxm_json_object_del(o, "rules");
+    if(rule && mxm_json_object_set(o, "rule", mxm_json_new_string(rule)) != MXM_OK)
+      mxm_json_free(&o);
+  }
+  return o;
 }
 
 static char *expected_text(const struct mxm_json *exp, const char *v)
@@ -239,9 +274,10 @@ static void result_init(struct run *r, struct mxmc_result *res, const struct mxm
   res->tc_id = tc;
   res->kind = mxmc_strdup(kind);
   res->room_version = mxmc_strdup(v ? v : "");
-  res->spec = mxmc_strdup(spec ? spec : "");
+  res->release = mxmc_strdup(spec ? spec : "");
+  res->citation = mxmc_strdup(mxm_json_string(mxm_json_get(test, "spec")) ? mxm_json_string(mxm_json_get(test, "spec")) : "");
   res->comment = mxmc_strdup(mxm_json_string(mxm_json_get(test, "comment")));
-  res->flags = flags_text(r, test);
+  res->flags = flags_json(r, test);
   res->pointer = mxmc_strdup(ptr);
 }
 
@@ -328,7 +364,9 @@ static void error_result(struct run *r, struct mxmc_result *res, char *message)
 static struct mxm_json *exchange(struct run *r, struct mxm_json **reqp, struct mxmc_result *res)
 {
   char *fault = NULL;
+  double t0 = mxmc_now();
   struct mxm_json *resp = call_backend(r, *reqp, &fault);
+  res->seconds = mxmc_now() - t0;
   mxm_json_free(reqp);
   if(!resp)
     error_result(r, res, mxmc_printf("adapter fault: %s", fault ? fault : "unknown"));
@@ -384,6 +422,7 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   result_init(r, &res, test, "auth", v, mxm_spec_name(spec), ptr);
   res.area = area_of(exp, v);
   res.expected = expected_text(exp, v);
+  res.expected_json = expected_object(exp, v);
   mxm_error_clear(&err);
   if(!rv) {
     error_result(r, &res, mxmc_printf("unknown room version \"%s\"", v));
@@ -422,7 +461,7 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
     return;
   res.actual = actual_text(resp);
   res.outcome = compare_auth(r, exp, v, resp, &res.message);
-  mxm_json_free(&resp);
+  res.response = resp;
   emit(r, &res);
 }
 
@@ -451,6 +490,10 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
     res.trans_from = from ? (int)mxm_membership_parse(from) : 0;
     res.trans_to = to ? (int)mxm_membership_parse(to) : 0;
     res.expected = mxmc_printf("%s  \"%s\"", want ? want : "?", want_text ? want_text : "");
+    res.expected_json = mxm_json_new_object();
+    if(res.expected_json && (mxm_json_object_set(res.expected_json, "era", mxm_json_new_string(eras[i])) != MXM_OK ||
+                             mxm_json_object_set(res.expected_json, "transition", mxm_json_copy(cell)) != MXM_OK))
+      mxm_json_free(&res.expected_json);
     if(!(r->caps->layers & MXMC_LAYER_TRANSITION) || era_spec < r->caps->spec_from || era_spec > r->caps->spec_to) {
       res.outcome = MXMC_SKIP;
       res.message = !(r->caps->layers & MXMC_LAYER_TRANSITION)
@@ -496,7 +539,7 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
         res.outcome = MXMC_PASS;
       }
     }
-    mxm_json_free(&resp);
+    res.response = resp;
     emit(r, &res);
   }
 }
@@ -540,6 +583,7 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
     else
       res.expected = mxmc_printf("api %s%s%s", want ? want : "?", auth_part ? "; auth " : "", auth_part ? auth_part : "");
     free(auth_part);
+    res.expected_json = expected_object(exp, v);
   }
   mxm_error_clear(&err);
   if(!rv) {
@@ -603,7 +647,7 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
       res.outcome = MXMC_PASS;
     }
   }
-  mxm_json_free(&resp);
+  res.response = resp;
   emit(r, &res);
 }
 
@@ -633,6 +677,15 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
   result_init(r, &res, test, "sequence", v, mxm_spec_name(spec), ptr);
   res.area = mxmc_strdup("sequence");
   res.expected = mxmc_printf("%zu steps as listed", mxm_json_array_len(steps));
+  res.expected_json = mxm_json_new_object();
+  {
+    struct mxm_json *arr = mxm_json_new_array();
+    for(i = 0; arr && i < mxm_json_array_len(steps); i++)
+      if(mxm_json_array_add(arr, expected_object(mxm_json_get(mxm_json_array_get(steps, i), "expected"), v)) != MXM_OK)
+        mxm_json_free(&arr);
+    if(res.expected_json && mxm_json_object_set(res.expected_json, "steps", arr) != MXM_OK)
+      mxm_json_free(&res.expected_json);
+  }
   mxm_error_clear(&err);
   if(!rv) {
     error_result(r, &res, mxmc_printf("unknown room version \"%s\"", v));
@@ -746,7 +799,7 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
       res.actual = mxmc_buf_take(&actual);
     mxmc_buf_free(&actual);
   }
-  mxm_json_free(&resp);
+  res.response = resp;
   emit(r, &res);
 }
 
