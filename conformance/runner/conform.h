@@ -37,6 +37,9 @@
 #define MXMC_EXIT_FAIL 1     /* a failure, an error, or an unexpected pass (lint: findings) */
 #define MXMC_EXIT_USAGE 2    /* bad option, unreadable or malformed case file */
 #define MXMC_EXIT_INTERNAL 3 /* out of memory, write failure */
+#define MXMC_EXIT_NOTHING_RAN 4 /* every selected case was skipped: nothing in common with the implementation */
+#define MXMC_EXIT_PIPE 141   /* standard output closed (128 + SIGPIPE, as if killed by it, but quietly) */
+/* interrupted: 128 + the signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM) */
 
 /* ---- growable string (util.c) ---- */
 struct mxmc_buf {
@@ -194,9 +197,23 @@ struct mxm_json *mxmc_ref_hello(const char *name);
 typedef struct mxm_json *(*mxmc_answer_fn)(const struct mxm_json *req, void *ctx);
 int mxmc_adapter_serve(FILE *in, FILE *out, const char *name, mxmc_answer_fn answer, void *ctx);
 
+/* Signals (adapter.c). mxmc_signals_install ignores SIGPIPE and makes
+ * SIGINT, SIGTERM and SIGHUP set mxmc_stop_signal (and kill the adapter's
+ * process group): the run stops after the case in progress and the report
+ * is finished, marked interrupted. A second signal ends the process at once
+ * and removes the file named by mxmc_signals_tmp_file (the unfinished
+ * report; NULL for none). */
+#include <signal.h>
+extern volatile sig_atomic_t mxmc_stop_signal;
+void mxmc_signals_install(void);
+void mxmc_signals_tmp_file(const char *path);
+/* "SIGSEGV" for SIGSEGV, or NULL for a signal without a name here. */
+const char *mxmc_signal_name(int sig);
+
 /* An adapter child process (adapter.c). */
 struct mxmc_adapter;
-/* Start `command` with /bin/sh -c and read its hello. NULL with a message
+/* Start `command` (run directly when it is a plain list of words, else
+ * with /bin/sh -c; see adapter.c) and read its hello. NULL with a message
  * in err on failure (the message says what the adapter did). */
 struct mxmc_adapter *mxmc_adapter_start(const char *command, double timeout_s, struct mxmc_buf *err);
 const struct mxmc_caps *mxmc_adapter_caps(const struct mxmc_adapter *a);
@@ -218,6 +235,7 @@ struct mxmc_xfail_entry {
   int64_t tc_id;
   uint32_t versions; /* room-version bits; 0 = every version */
   char *reason;      /* owned */
+  size_t duplicate_of; /* 1 + index of an earlier entry for the same case and versions, or 0 */
   int matched;       /* a failing case used this entry */
   int passed;        /* a case it names passed (stale entry) */
 };
@@ -291,6 +309,12 @@ int mxmc_report_finish(struct mxmc_report *rep);
 /* Counts by outcome, and input errors. */
 size_t mxmc_report_count(const struct mxmc_report *rep, enum mxmc_outcome o);
 size_t mxmc_report_file_errors(const struct mxmc_report *rep);
+/* 1 once a write to the report's output failed with EPIPE (a reader such
+ * as `head` went away): the run should stop quietly. */
+int mxmc_report_output_closed(const struct mxmc_report *rep);
+/* The distinct reasons of the skipped results, "N x reason; ..." (at most
+ * three), for the message of a run in which nothing ran (owned). */
+char *mxmc_report_skip_reasons(const struct mxmc_report *rep);
 void mxmc_report_free(struct mxmc_report **repp);
 void mxmc_result_clear(struct mxmc_result *r);
 

@@ -21,6 +21,7 @@
  * all of it (text and markdown header, JSON "summary"."run", JUnit
  * properties, HTML header).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ struct mxmc_report {
   unsigned restarts;
   char *interrupted; /* owned: why the run stopped early, or NULL */
   int write_failed;
+  int output_closed; /* a write failed with EPIPE */
 };
 
 const char *mxmc_outcome_name(enum mxmc_outcome o)
@@ -263,11 +265,47 @@ static void flush_buf(struct mxmc_report *rep, struct mxmc_buf *b)
 {
   if(b->failed)
     rep->write_failed = 1;
-  if(b->len && fwrite(b->data, 1, b->len, rep->out) != b->len)
+  if(rep->output_closed) {
+    mxmc_buf_free(b);
+    return;
+  }
+  errno = 0;
+  if((b->len && fwrite(b->data, 1, b->len, rep->out) != b->len) || fflush(rep->out) != 0) {
     rep->write_failed = 1;
+    if(errno == EPIPE)
+      rep->output_closed = 1;
+  }
   mxmc_buf_free(b);
-  if(fflush(rep->out) != 0)
-    rep->write_failed = 1;
+}
+
+int mxmc_report_output_closed(const struct mxmc_report *rep)
+{
+  return rep->output_closed;
+}
+
+char *mxmc_report_skip_reasons(const struct mxmc_report *rep)
+{
+  const char *msg[3] = {NULL, NULL, NULL};
+  size_t cnt[3] = {0, 0, 0}, i, k, other = 0;
+  struct mxmc_buf b = {0};
+  for(i = 0; i < rep->n; i++) {
+    const char *m = nz(rep->results[i].message);
+    if(rep->results[i].outcome != MXMC_SKIP)
+      continue;
+    for(k = 0; k < 3 && msg[k] && strcmp(msg[k], m) != 0; k++)
+      ;
+    if(k == 3) {
+      other++;
+      continue;
+    }
+    msg[k] = m;
+    cnt[k]++;
+  }
+  for(k = 0; k < 3 && msg[k]; k++)
+    mxmc_buf_printf(&b, "%s%zu x \"%s\"", k ? "; " : "", cnt[k], msg[k]);
+  if(other)
+    mxmc_buf_printf(&b, "; %zu for other reasons", other);
+  return mxmc_buf_take(&b);
 }
 
 /* ---- pieces of one result ---- */

@@ -28,6 +28,7 @@ struct run {
   const char *suite;
   const struct mxm_json *notes;
   size_t done;
+  int stop; /* a signal came or the report's output was closed: run no more cases */
 };
 
 /* ---- backend ---- */
@@ -55,27 +56,47 @@ static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, 
 
 /* ---- filters ---- */
 
-static int only_matches(const struct run *r, int64_t tc, const char *rule)
+/* 1 if the file part of a pattern (text[0..n)) names this file: its base
+ * name, its suite, or a path ending in its base name
+ * (conformance/cases/x_test.json). */
+static int names_file(const struct run *r, const char *text, size_t n)
+{
+  size_t bl = strlen(r->f->name);
+  if((n == bl && strncmp(text, r->f->name, n) == 0) ||
+     (r->suite && strlen(r->suite) == n && strncmp(text, r->suite, n) == 0))
+    return 1;
+  return n > bl && text[n - bl - 1] == '/' && strncmp(text + n - bl, r->f->name, bl) == 0;
+}
+
+/* --only: does a pattern select case tc of this file, run at v (a room
+ * version, or an era for transition cases), whose expected rule is rule?
+ * Patterns: FILE or SUITE or PATH; FILE:TCID; TCID; a request id as
+ * --dump-requests shows it (FILE#TCID@vV, FILE#TCID@ERA); a rule-id prefix. */
+static int only_matches(const struct run *r, int64_t tc, const char *rule, const char *v, int is_era)
 {
   size_t i;
   if(!r->opt->n_only)
     return 1;
   for(i = 0; i < r->opt->n_only; i++) {
     const char *p = r->opt->only[i];
+    const char *hash = strrchr(p, '#');
     const char *colon = strrchr(p, ':');
     char *end;
     long long bare;
-    if(strcmp(p, r->f->name) == 0 || (r->suite && strcmp(p, r->suite) == 0))
+    if(names_file(r, p, strlen(p)))
       return 1;
     bare = strtoll(p, &end, 10);
     if(*p && *end == '\0' && bare == tc)
       return 1; /* a bare tcId: that case in every file */
-    if(colon) {
-      size_t n = (size_t)(colon - p);
+    if(hash && names_file(r, p, (size_t)(hash - p))) {
+      long long id = strtoll(hash + 1, &end, 10);
+      if(end != hash + 1 && id == tc &&
+         (*end == '\0' || (*end == '@' && v && strcmp(end + 1 + (!is_era && end[1] == 'v'), v) == 0)))
+        return 1;
+    }
+    if(colon && !hash) {
       long long id = strtoll(colon + 1, &end, 10);
-      if(*end == '\0' && end != colon + 1 && id == tc &&
-         ((strlen(r->f->name) == n && strncmp(p, r->f->name, n) == 0) ||
-          (r->suite && strlen(r->suite) == n && strncmp(p, r->suite, n) == 0)))
+      if(*end == '\0' && end != colon + 1 && id == tc && names_file(r, p, (size_t)(colon - p)))
         return 1;
     }
     if(rule && strncmp(rule, p, strlen(p)) == 0)
@@ -238,6 +259,13 @@ static enum mxmc_outcome compare_auth(const struct run *r, const struct mxm_json
 
 static void emit(struct run *r, struct mxmc_result *res)
 {
+  if(mxmc_stop_signal) {
+    /* the case was cut short by the signal (its adapter was killed): it has
+     * no result; the report is finished as interrupted */
+    mxmc_result_clear(res);
+    r->stop = 1;
+    return;
+  }
   if(res->outcome == MXMC_FAIL || res->outcome == MXMC_PASS) {
     struct mxmc_xfail_entry *e =
         r->opt->xfail ? mxmc_xfail_find(r->opt->xfail, res->file, res->tc_id, res->room_version) : NULL;
@@ -262,6 +290,8 @@ static void emit(struct run *r, struct mxmc_result *res)
     fflush(stderr);
   }
   mxmc_report_add(r->rep, res);
+  if(mxmc_report_output_closed(r->rep))
+    r->stop = 1;
 }
 
 static void result_init(struct run *r, struct mxmc_result *res, const struct mxm_json *test, const char *kind,
@@ -465,7 +495,7 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   emit(r, &res);
 }
 
-static void run_transition(struct run *r, const struct mxm_json *test, const char *ptr)
+static void run_transition(struct run *r, const struct mxm_json *test, const char *ptr, int64_t tc)
 {
   const struct mxm_json *tr = mxm_json_get(mxm_json_get(test, "expected"), "transition");
   static const char *const eras[] = {"r0", "v1.1", "v1.3"};
@@ -481,7 +511,9 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
     char id[512];
     int self = 0, changed = 0;
     enum mxm_spec_release era_spec = i == 0 ? MXM_SPEC_R0 : i == 1 ? MXM_SPEC_V1_1 : MXM_SPEC_V1_3;
-    if(!cell)
+    if(!cell || r->stop)
+      continue;
+    if(!only_matches(r, tc, "transition", eras[i], 1))
       continue;
     if(r->opt->spec_given && mxm_era_of(r->opt->spec) != (enum mxm_era)i)
       continue; /* another era's table: not this run's spec */
@@ -833,7 +865,7 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
   r.suite = mxm_json_string(mxm_json_get(f->root, "suite"));
   r.notes = mxm_json_get(f->root, "notes");
   groups = mxm_json_get(f->root, "testGroups");
-  for(gi = 0; gi < mxm_json_array_len(groups); gi++) {
+  for(gi = 0; gi < mxm_json_array_len(groups) && !r.stop && !mxmc_stop_signal; gi++) {
     const struct mxm_json *g = mxm_json_array_get(groups, gi);
     const char *kind = mxm_json_string(mxm_json_get(g, "kind"));
     const struct mxm_json *tests = mxm_json_get(g, "tests");
@@ -844,7 +876,7 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
     layer = mxmc_layer_parse(kind);
     if(opt->layers && !(opt->layers & (unsigned)layer))
       continue;
-    for(ti = 0; ti < mxm_json_array_len(tests); ti++) {
+    for(ti = 0; ti < mxm_json_array_len(tests) && !r.stop && !mxmc_stop_signal; ti++) {
       const struct mxm_json *t = mxm_json_array_get(tests, ti);
       const struct mxm_json *versions = mxm_json_get(t, "roomVersions");
       char ptr[96];
@@ -855,18 +887,16 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
       if(!versions)
         versions = mxm_json_get(g, "roomVersions");
       if(strcmp(kind, "transition") == 0) {
-        if(!only_matches(&r, tc, "transition"))
-          continue;
-        run_transition(&r, t, ptr);
+        run_transition(&r, t, ptr, tc);
         continue;
       }
-      for(vi = 0; vi < mxm_json_array_len(versions); vi++) {
+      for(vi = 0; vi < mxm_json_array_len(versions) && !r.stop && !mxmc_stop_signal; vi++) {
         const char *v = mxm_json_string(mxm_json_array_get(versions, vi));
         const struct mxm_json *exp = mxm_json_get(t, "expected");
         const struct mxm_room_version *rv;
         if(!v || !version_wanted(&r, v))
           continue;
-        if(!only_matches(&r, tc, expected_rule(exp, v)))
+        if(!only_matches(&r, tc, expected_rule(exp, v), v, 0))
           continue;
         rv = mxm_room_version_find(v);
         if(!(r.caps->layers & (unsigned)layer) ||
