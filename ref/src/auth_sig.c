@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
 #include "mxm/auth.h"
 #include "mxm/sign.h"
 
@@ -188,7 +189,7 @@ static enum mxm_sig_fact tpi_fact(const struct mxm_state *st, const struct mxm_e
     detail_set(detail, dlen, "signed.signatures is missing or not an object");
     return MXM_SIG_INVALID;
   }
-  keys = calloc(1, sizeof(*keys));
+  keys = mxmi_calloc(1, sizeof(*keys));
   if(!keys) {
     *fatal = mxm_error_set(err, MXM_E_NOMEM, "", "out of memory checking a third-party-invite signature");
     return MXM_SIG_UNKNOWN;
