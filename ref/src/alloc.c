@@ -10,10 +10,11 @@ static unsigned long fail_at;   /* 0 = disarmed */
 static int fail_persistent;
 static unsigned long seen;      /* allocation points passed while armed */
 static unsigned long failed;    /* of which made to fail */
+static int paused;
 
 int mxmi_alloc_fails(void)
 {
-  if(!fail_at)
+  if(!fail_at || paused)
     return 0;
   seen++;
   if(seen == fail_at || (fail_persistent && seen > fail_at)) {
@@ -44,7 +45,10 @@ void mxmi_alloc_fail_at(unsigned long n, int persistent)
   fail_persistent = persistent;
   seen = 0;
   failed = 0;
+  paused = 0;
 }
+
+void mxmi_alloc_pause(int on) { paused = on; }
 
 unsigned long mxmi_alloc_count(void) { return seen; }
 

@@ -38,5 +38,8 @@ void mxmi_alloc_fail_at(unsigned long n, int persistent);
 unsigned long mxmi_alloc_count(void);
 /* How many allocation points the armed hook has made fail. */
 unsigned long mxmi_alloc_failures(void);
+/* While on, allocation points neither count nor fail (a test formatting
+ * its answer between hooked calls). mxmi_alloc_fail_at turns it off. */
+void mxmi_alloc_pause(int on);
 
 #endif /* MXM_ALLOC_INT_H */
