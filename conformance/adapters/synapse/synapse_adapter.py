@@ -27,7 +27,13 @@ synapse/handlers/federation_event.py FederationEventHandler._check_event_auth):
  1. `event_text` is parsed with synapse.util.json.json_decoder, the decoder Synapse parses
     request bodies with (it refuses NaN and Infinity). Not JSON, or not an object: `invalid`
     (Synapse refuses the whole request with M_NOT_JSON).
- 2. A PDU without `room_id` is ignored by _handle_pdus_in_txn: `invalid`.
+ 2. The room: _handle_pdus_in_txn looks the room up by the PDU's `room_id` and ignores a PDU
+    without one, or one for a room it does not know. The adapter knows one room, the one
+    the request's state belongs to (its create event's `room_id`; in v12, `!` + the create
+    event's ID). A PDU without `room_id` or naming another room: `invalid`. Not for an
+    m.room.create event: it starts a room rather than joining one, and reaches a server with
+    the room it creates (in a join's auth chain), never as an event of a known room; in v12
+    it has no `room_id` at all.
  3. synapse.federation.federation_base.event_from_pdu_json(pdu, room_version): required
     keys, integer depth in range, strict canonical JSON (v6+), the v12 rule that
     auth_events must not name the create event, then synapse.events.make_event_from_dict
@@ -97,12 +103,16 @@ What it leaves out
 * Room versions: every room version of synapse.api.room_versions.KNOWN_ROOM_VERSIONS that
   mxm knows (1 to 12); its experimental ones (MSC3757v10, MSC3757v11, org.matrix.hydra.11)
   are not spec room versions.
-* Spec releases: from v1.12 to v1.19. Synapse implements one behaviour per room version,
-  meant to be the current spec text: v1.12 is the newest release its client-server
-  /versions endpoint advertises (synapse/rest/client/versions.py), and it implements room
-  version 12, which exists only from v1.16. Cases whose text ends before v1.12 (rules that
-  later releases changed) are skipped, not failed; where a newer text differs from what
-  Synapse does, the case fails and is judged.
+* Spec releases: from v1.17 to v1.19. Synapse implements one behaviour per room version,
+  not one per spec release, and its auth code follows the newest texts: it requires the
+  restricted-join authoriser to be joined (synapse/event_auth.py
+  _is_membership_change_allowed calls _check_joined_room; v1.17 text), applies m.federate
+  in room versions 6 and 7 (v1.14), selects the authoriser's member event only for joins
+  (auth_types_for_event; v1.15), and rejects auth events of another room
+  (check_state_independent_auth_rules; v1.16). So it is judged by the v1.17+ texts; a case
+  whose range ends before v1.17 (what an older text said) is skipped, not failed. (Its
+  client-server /versions endpoint advertises up to v1.12, synapse/rest/client/versions.py,
+  but that names the client-server API it serves, not the room rules.)
 * Rules are not reported (`reports_rules` is false): Synapse's errors carry messages, not
   rule ids. The reason names the Synapse function that decided and its message.
 """
@@ -114,7 +124,7 @@ import traceback
 
 ADAPTER_NAME = "synapse_adapter.py"
 MXM_ROOM_VERSIONS = [str(v) for v in range(1, 13)]
-SPEC_RELEASES = {"from": "v1.12", "to": "v1.19"}
+SPEC_RELEASES = {"from": "v1.17", "to": "v1.19"}
 EXIT_NO_SYNAPSE = 3
 
 
@@ -266,13 +276,15 @@ class Adapter:
 
     # ---- the receive path ------------------------------------------------------------
 
-    def receive(self, rv, state, store, server_keys, pdu, check_auth_events):
+    def receive(self, rv, room_id, state, store, server_keys, pdu, check_auth_events):
         """Steps 2-8 of the header; returns (verdict, reason, event or None)."""
         syn = self.syn
         errors = syn.errors
-        if not pdu.get("room_id"):
-            raise Decided("invalid", "no room_id: FederationServer._handle_pdus_in_txn "
-                                     "ignores the PDU")
+        if pdu.get("type") != "m.room.create" and pdu.get("room_id") != room_id:
+            raise Decided("invalid", "FederationServer._handle_pdus_in_txn ignores the PDU: "
+                          + ("no room_id" if not pdu.get("room_id") else
+                             "room_id %r is not a room Synapse knows (the state's room is %r)"
+                             % (pdu.get("room_id"), room_id)))
         try:
             event = syn.federation_base.event_from_pdu_json(json.loads(json.dumps(pdu)), rv)
         except errors.SynapseError as exc:
@@ -320,7 +332,7 @@ class Adapter:
             raise Decided("reject", "event_auth.%s: %s" % (where_, exc.msg))
         return "allow", "; ".join(notes + ["passed every check"]), event
 
-    def decide(self, rv, state, store, server_keys, request_event, check_auth_events):
+    def decide(self, rv, room_id, state, store, server_keys, request_event, check_auth_events):
         """One event: (verdict, reason, event or None); raises CannotDecide/other."""
         syn = self.syn
         if isinstance(request_event, str):
@@ -335,7 +347,7 @@ class Adapter:
         else:
             raise CannotDecide("the request has no event")
         try:
-            return self.receive(rv, state, store, server_keys, pdu, check_auth_events)
+            return self.receive(rv, room_id, state, store, server_keys, pdu, check_auth_events)
         except Decided as d:
             return d.verdict, d.reason, None
 
@@ -356,17 +368,21 @@ class Adapter:
         for pdu in request.get("other_events") or []:
             ev = self.known_event(pdu, rv)
             store.events[ev.event_id] = ev
-        return rv, state, store, request.get("server_keys") or {}
+        create = state.get(("m.room.create", ""))
+        if create is None:
+            raise CannotDecide("the state has no m.room.create event")
+        room_id = create.room_id  # v12: FrozenEventV4 derives it from the create event's ID
+        return rv, room_id, state, store, request.get("server_keys") or {}
 
     def auth(self, request):
-        rv, state, store, keys = self.setup(request)
+        rv, room_id, state, store, keys = self.setup(request)
         ev = request["event_text"] if "event_text" in request else request.get("event")
-        verdict, reason, _ = self.decide(rv, state, store, keys, ev,
+        verdict, reason, _ = self.decide(rv, room_id, state, store, keys, ev,
                                          bool(request.get("check_auth_events")))
         return {"verdict": verdict, "reason": reason}
 
     def sequence(self, request):
-        rv, state, store, keys = self.setup(request)
+        rv, room_id, state, store, keys = self.setup(request)
         steps = request.get("steps")
         if not isinstance(steps, list):
             raise CannotDecide("`steps` is not an array")
@@ -374,7 +390,7 @@ class Adapter:
         for step in steps:
             ev = step.get("event_text") if "event_text" in step else step.get("event")
             try:
-                verdict, reason, event = self.decide(rv, state, store, keys, ev,
+                verdict, reason, event = self.decide(rv, room_id, state, store, keys, ev,
                                                      bool(step.get("check_auth_events")))
             except CannotDecide as exc:
                 out.append({"error": str(exc)})
