@@ -24,10 +24,11 @@ case, then a line {"summary": {...}}):
   * per case: `outcome` (PASS, FAIL, XFAIL, XPASS, ERROR, SKIP), `file`, `tcId`,
     `roomVersion`, `kind`. Layers are the `kind`s of the cases that ran (not SKIP), room
     versions the `roomVersion`s of the cases that ran.
-What it reads from the expected-failures file: each entry's file, tcId, roomVersions and
-reason. A divergence line is written for each entry that matched a case reported XFAIL, with
-the room versions it matched there; its text is the entry's reason, which cites the spec text
-and the implementation's code (conformance/expected-failures/README.md).
+What it reads from the expected-failures file: each entry's file, tcId and reason. Entries
+that matched a case reported XFAIL are grouped by their reason text, one line per distinct
+reason (one divergence), followed by the cases and the room versions they matched there; the
+reason cites the spec text and the implementation's code (conformance/expected-failures/
+README.md), so entries for the same divergence should share one reason text.
 
 --check: write nothing; exit 1 and print a diff if the file is not what the reports give.
 Exit codes: 0 written / current; 1 not current (--check); 2 usage or unreadable input.
@@ -154,15 +155,17 @@ def section(report_path, xfail_path):
     row = "| %s | %s | %s | %s | %d | %d | %d | %d | %d | %d |" % (
         name, version, layer_text or "–", ranges(rvs) or "–", counts["PASS"], counts["FAIL"],
         counts["XFAIL"], counts["XPASS"], counts["ERROR"], counts["SKIP"])
-    lines = []
+    groups = {}  # reason -> cases, in the file's order: one line per distinct divergence
     if xfail_path:
         for e in load_xfail(xfail_path):
             key = (e.get("file"), e.get("tcId"))
             if key not in xfailed:
                 continue
-            lines.append("- %s %s, `%s#%s` (room versions %s): %s" % (
-                name, version, key[0], key[1], ranges(xfailed[key]),
-                " ".join(str(e.get("reason", "")).split())))
+            reason = " ".join(str(e.get("reason", "")).split())
+            groups.setdefault(reason, []).append("`%s#%s` (v%s)" % (key[0], key[1],
+                                                                  ranges(xfailed[key])))
+    lines = ["- %s Cases: %s." % (reason.rstrip(), ", ".join(where))
+             for reason, where in groups.items()]
     return name, row, lines
 
 
