@@ -304,7 +304,8 @@ size_t mxmc_situations_report(struct mxmc_situations *s, struct mxmc_lint *l)
     mxmc_lint_finding(l, "same-situation", -1, NULL, "out of memory: the same-situation check is incomplete");
     return l->findings - before;
   }
-  qsort(s->e, s->n, sizeof(*s->e), entry_cmp);
+  if(s->n)
+    qsort(s->e, s->n, sizeof(*s->e), entry_cmp);
   for(i = 0; i < s->n; i = j) {
     for(j = i + 1; j < s->n && memcmp(s->e[j].key, s->e[i].key, sizeof(s->e[i].key)) == 0 &&
                    s->e[j].version == s->e[i].version;
