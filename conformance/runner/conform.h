@@ -137,6 +137,16 @@ size_t mxmc_lint_file(struct mxmc_lint *l, const struct mxmc_file *f);
 size_t mxmc_lint_coverage(struct mxmc_lint *l);
 void mxmc_lint_free(struct mxmc_lint *l);
 
+/* Same-situation check (lint_situation.c): auth cases with the same compact
+ * state, event and room version and overlapping spec-release ranges must expect
+ * the same verdict, rule and transition. Add every file, then report (findings go
+ * through mxmc_lint_finding). new() returns NULL on OOM. */
+struct mxmc_situations;
+struct mxmc_situations *mxmc_situations_new(void);
+void mxmc_situations_add_file(struct mxmc_situations *s, const struct mxmc_file *f);
+size_t mxmc_situations_report(struct mxmc_situations *s, struct mxmc_lint *l);
+void mxmc_situations_free(struct mxmc_situations **s);
+
 /* ---- expansion (expand.c) ---- */
 struct mxmc_room; /* a room being built from a compact state; opaque */
 

@@ -85,7 +85,9 @@ static void usage(FILE *f, const char *corpus, const char *corpus_how)
       "Lint:\n"
       "  --lint               check the files against FORMAT.md and the reference's rule\n"
       "                       table, and check that every rule x room version and every\n"
-      "                       branch x room version (allow and reject) has a case;\n"
+      "                       branch x room version (allow and reject) has a case, and\n"
+      "                       that cases of the same situation (state, event, room\n"
+      "                       version, overlapping spec releases) expect the same thing;\n"
       "                       findings print as file:tcId: message (at /json/pointer)\n"
       "  --no-coverage        lint without the corpus-wide coverage check\n"
       "\n"
@@ -260,22 +262,31 @@ static int add_layers(const char *arg, unsigned *set)
 static int run_lint(char **paths, size_t n_paths, int coverage)
 {
   struct mxmc_lint l;
+  struct mxmc_situations *sit = mxmc_situations_new();
   size_t i;
   memset(&l, 0, sizeof(l));
   l.out = stdout;
   l.coverage = coverage;
+  if(!sit) {
+    fprintf(stderr, "mxm conform: out of memory\n");
+    return MXMC_EXIT_INTERNAL;
+  }
   for(i = 0; i < n_paths; i++) {
     struct mxmc_file *f = mxmc_file_load(paths[i]);
     if(!f) {
       fprintf(stderr, "mxm conform: out of memory\n");
+      mxmc_situations_free(&sit);
       mxmc_lint_free(&l);
       return MXMC_EXIT_INTERNAL;
     }
     (void)mxmc_lint_file(&l, f);
+    mxmc_situations_add_file(sit, f);
     mxmc_file_free(&f);
   }
   if(coverage)
     (void)mxmc_lint_coverage(&l);
+  (void)mxmc_situations_report(sit, &l);
+  mxmc_situations_free(&sit);
   fprintf(stderr, "mxm conform --lint: %zu file(s), %zu finding(s)%s\n", n_paths, l.findings,
           coverage ? "" : " (coverage not checked)");
   mxmc_lint_free(&l);
