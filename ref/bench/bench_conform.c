@@ -72,6 +72,15 @@ static uint64_t run_pass(void *ctx, size_t n)
   return acc;
 }
 
+/* Turn a row timed per pass into one per case run (n case runs a pass). */
+static void per_case(struct mxmb_row *row, double n)
+{
+  row->st.median /= n;
+  row->st.min /= n;
+  row->st.max /= n;
+  row->per_second = 1e9 / row->st.median;
+}
+
 /* ---- the Synapse row (owned by the Synapse adapter's maintainer) ----
  *
  * Method: one pass of the corpus through the Synapse adapter
@@ -185,10 +194,7 @@ static void synapse_row(const struct mxmb_opts *opts, struct corpus *in, struct 
     mxmb_measure_pair(&o, replay_pass, &syn, replay_pass, &base, &s, &b);
   }
   row = mxmb_row_timed("conform", "case via Synapse adapter", &s);
-  row->st.median /= (double)syn.n;
-  row->st.min /= (double)syn.n;
-  row->st.max /= (double)syn.n;
-  row->per_second = 1e9 / row->st.median;
+  per_case(row, (double)syn.n);
   snprintf(row->baseline, sizeof(row->baseline), "same requests via mxm-ref-adapter");
   row->ratio = s.median / b.median;
   snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x mxm-ref-adapter time");
@@ -302,17 +308,11 @@ int mxmb_section_conform(const struct mxmb_opts *opts)
     goto done;
   }
   row = mxmb_row_timed("conform", "case in-process", &b);
-  row->st.median /= (double)in.cases;
-  row->st.min /= (double)in.cases;
-  row->st.max /= (double)in.cases;
-  row->per_second = 1e9 / row->st.median;
+  per_case(row, (double)in.cases);
   snprintf(row->note, sizeof(row->note), "%zu files, %zu case runs per pass (case x room version), %zu not passed; "
            "mxmc_run_file, reference backend", in.n_files, in.cases, in.not_passed);
   row = mxmb_row_timed("conform", "case via mxm-ref-adapter", &s);
-  row->st.median /= (double)ad.cases;
-  row->st.min /= (double)ad.cases;
-  row->st.max /= (double)ad.cases;
-  row->per_second = 1e9 / row->st.median;
+  per_case(row, (double)ad.cases);
   snprintf(row->baseline, sizeof(row->baseline), "case in-process");
   row->ratio = (s.median / (double)ad.cases) / (b.median / (double)in.cases);
   snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x in-process time");
