@@ -473,24 +473,10 @@ def main(argv):
         "spec_releases": SPEC_RELEASES,
         "reports_rules": False,
     }
-    adapter = Adapter(syn)
-    out = sys.stdout
-    out.write(json.dumps(hello) + "\n")
-    out.flush()
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            request = json.loads(line)
-        except ValueError as exc:
-            response = {"id": None, "error": "request is not JSON: %s" % exc}
-        else:
-            response = (adapter.answer(request) if isinstance(request, dict)
-                        else {"id": None, "error": "request is not a JSON object"})
-        out.write(json.dumps(response, ensure_ascii=False) + "\n")
-        out.flush()
-    return 0
+    # The protocol loop is the skeleton adapter's (conformance/adapters/skeleton.py serve()).
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import skeleton  # noqa: E402
+    return skeleton.serve(hello, Adapter(syn).answer)
 
 
 if __name__ == "__main__":
