@@ -7,6 +7,9 @@
 #   bash scripts/setup.sh            core build + test toolchain, fuzzing and coverage tools
 #   MXM_SETUP_BROWSER=1 bash scripts/setup.sh
 #                                    also Debian's chromium, to check the HTML report by eye
+#   MXM_SETUP_SYNAPSE=1 bash scripts/setup.sh
+#                                    also the Debian python3-* packages the Synapse adapter
+#                                    (conformance/adapters/synapse/) imports under /usr/bin/python3
 #
 # Exit codes: 0 everything installed; 1 not root / no apt-get; 2 apt-get failed.
 set -euo pipefail
@@ -35,6 +38,31 @@ fi
 PKGS=(gcc make cmake pkg-config clang-14 libclang-rt-14-dev llvm-14 lld-14 afl++
       libjson-c-dev libsodium-dev python3 dpkg-dev zip)
 if [ "${MXM_SETUP_BROWSER:-0}" = 1 ]; then PKGS+=(chromium); fi
+
+# Optional group MXM_SETUP_SYNAPSE=1: what importing Synapse's federation receive path from a
+# source tree (MXM_SYNAPSE_SRC, e.g. the synapse/ package of release 1.150.0) needs under
+# Debian's /usr/bin/python3. Each is imported at module level by a module on that path:
+#   python3-signedjson               event signatures (synapse/crypto/event_signing.py,
+#                                    synapse/event_auth.py: third-party invites)
+#   python3-nacl                     Ed25519 under signedjson
+#   python3-canonicaljson            canonical JSON for hashes and size limits
+#   python3-unpaddedbase64           hashes and keys (synapse/events/__init__.py)
+#   python3-attr                     Synapse's record classes (attrs) everywhere
+#   python3-immutabledict            synapse/types/__init__.py, synapse/util/json.py
+#   python3-typing-extensions        synapse/types/__init__.py (Self, ParamSpec)
+#   python3-twisted                  synapse/api/errors.py (twisted.web.http), logging context
+#   python3-prometheus-client        synapse/util/caches/__init__.py, synapse/metrics
+#   python3-matrix-common            synapse/util/__init__.py (version string helper)
+#   python3-netaddr                  synapse/util/stringutils.py (server-name parsing)
+#   python3-jinja2 python3-yaml      synapse/config/_base.py, reached through
+#                                    synapse/util/caches -> synapse/config/cache.py
+#   python3-packaging                synapse/metrics/__init__.py (version parsing)
+if [ "${MXM_SETUP_SYNAPSE:-0}" = 1 ]; then
+  PKGS+=(python3-signedjson python3-nacl python3-canonicaljson python3-unpaddedbase64
+         python3-attr python3-immutabledict python3-typing-extensions python3-twisted
+         python3-prometheus-client python3-matrix-common python3-netaddr python3-jinja2
+         python3-yaml python3-packaging)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -120,11 +120,13 @@ def answer(request):
     return response
 
 
-def main():
-    out = sys.stdout
-    out.write(json.dumps(HELLO) + "\n")
+def serve(hello, answer_fn, inp=None, out=None):
+    """The protocol loop: print the hello, then one response line per request line."""
+    inp = sys.stdin if inp is None else inp
+    out = sys.stdout if out is None else out
+    out.write(json.dumps(hello) + "\n")
     out.flush()
-    for line in sys.stdin:
+    for line in inp:
         line = line.strip()
         if not line:
             continue
@@ -133,11 +135,15 @@ def main():
         except ValueError as exc:
             response = {"id": None, "error": "request is not JSON: %s" % exc}
         else:
-            response = answer(request) if isinstance(request, dict) else {
+            response = answer_fn(request) if isinstance(request, dict) else {
                 "id": None, "error": "request is not a JSON object"}
         out.write(json.dumps(response, ensure_ascii=False) + "\n")
         out.flush()
     return 0
+
+
+def main():
+    return serve(HELLO, answer)
 
 
 if __name__ == "__main__":

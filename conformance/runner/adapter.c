@@ -5,9 +5,20 @@
  * Faults are contained here: every read and write has a deadline (the
  * per-case timeout); an adapter that hangs, exits, closes its stdout, prints
  * something that is not one JSON object, or answers with the wrong id is
- * killed (its whole process group, so `sh -c` wrappers go too) and started
- * again, and the case gets an ERROR result that says what happened. The
- * runner never blocks forever and never dies of SIGPIPE.
+ * killed (its whole process group) and started again, and the case gets an
+ * ERROR result that says what happened. The runner never blocks forever and
+ * never dies of SIGPIPE.
+ *
+ * A command that is a plain list of words (optionally VAR=value words first,
+ * and '...' or "..." quoting without expansions) is executed directly, with
+ * no shell in between, so nothing but the adapter holds its pipes: a closed
+ * stdout is seen at once, and a crash shows as the signal that caused it.
+ * Anything else (;, |, $, redirections, ...) runs under /bin/sh -c; such a
+ * command should start its adapter with `exec` for the same reasons.
+ *
+ * The adapter gets a process group of its own; the whole group is killed at
+ * the end of every run, after a fault, and when the runner is interrupted
+ * (SIGINT, SIGTERM, SIGHUP: mxmc_signals_install).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -27,7 +38,8 @@
 struct mxmc_adapter {
   char *command; /* owned */
   double timeout_s;
-  pid_t pid;     /* 0 when not running */
+  pid_t pid;     /* 0 when not running (or already reaped) */
+  pid_t pgid;    /* its process group, killed at the end even when pid is gone; 0 if none */
   int to_child;  /* write end of its stdin, or -1 */
   int from_child; /* read end of its stdout, or -1 */
   char *rbuf;    /* owned: bytes read but not yet consumed */
@@ -37,43 +49,69 @@ struct mxmc_adapter {
   char *dead;    /* owned: why it cannot be restarted, or NULL */
 };
 
-/* The running adapter's process group, for the signal handler below: if the
- * runner is interrupted (SIGINT, SIGTERM, SIGHUP), the adapter group is
- * killed too instead of being left behind (it has its own group, so a
- * terminal's Ctrl-C does not reach it). One adapter runs at a time. */
+/* The running adapter's process group, for the signal handler below: when
+ * the runner is interrupted (SIGINT, SIGTERM, SIGHUP) the adapter group is
+ * killed at once (it has its own group, so a terminal's Ctrl-C does not
+ * reach it), and the run stops after the case in progress, so the report can
+ * be finished as interrupted. A second signal ends the runner at once,
+ * removing the unfinished report file. One adapter runs at a time. */
 static volatile sig_atomic_t adapter_pgid = 0;
+volatile sig_atomic_t mxmc_stop_signal = 0;
+static char tmp_report[4096]; /* unfinished report file, removed on a second signal */
 
-static void on_fatal_signal(int sig)
+static void on_stop_signal(int sig)
 {
   if(adapter_pgid > 0)
     kill(-(pid_t)adapter_pgid, SIGKILL);
-  signal(sig, SIG_DFL);
-  raise(sig);
+  if(mxmc_stop_signal) {
+    if(tmp_report[0])
+      unlink(tmp_report);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  mxmc_stop_signal = sig;
 }
 
-static void install_signal_handlers(void)
+void mxmc_signals_install(void)
 {
   static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
   size_t i;
+  signal(SIGPIPE, SIG_IGN); /* a dead adapter or a closed stdout is an error to handle, not death */
   for(i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_fatal_signal;
+    sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(sigs[i], &sa, NULL);
   }
 }
 
-static double now_s(void)
+void mxmc_signals_tmp_file(const char *path)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+  snprintf(tmp_report, sizeof(tmp_report), "%s", path && strlen(path) < sizeof(tmp_report) ? path : "");
+}
+
+const char *mxmc_signal_name(int sig)
+{
+  static const struct {
+    int sig;
+    const char *name;
+  } names[] = {{SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
+               {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTERM, "SIGTERM"}, {SIGINT, "SIGINT"},
+               {SIGHUP, "SIGHUP"},   {SIGPIPE, "SIGPIPE"}, {SIGQUIT, "SIGQUIT"}, {SIGTRAP, "SIGTRAP"},
+               {SIGSYS, "SIGSYS"},   {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGALRM, "SIGALRM"},
+               {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"}};
+  size_t i;
+  for(i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if(names[i].sig == sig)
+      return names[i].name;
+  return NULL;
 }
 
 static int remaining_ms(double deadline)
 {
-  double left = deadline - now_s();
+  double left = deadline - mxmc_now();
   if(left <= 0)
     return 0;
   if(left > 86400)
@@ -81,8 +119,8 @@ static int remaining_ms(double deadline)
   return (int)(left * 1000) + 1;
 }
 
-/* Kill the child's process group and reap it. Fills why (may be NULL) with
- * how it ended if it had already ended. */
+/* Kill the child's process group (also when the child itself has already
+ * been reaped: what it started may still run) and reap the child. */
 static void kill_child(struct mxmc_adapter *a)
 {
   if(a->to_child >= 0)
@@ -90,16 +128,35 @@ static void kill_child(struct mxmc_adapter *a)
   if(a->from_child >= 0)
     close(a->from_child);
   a->to_child = a->from_child = -1;
+  if(a->pgid > 0)
+    kill(-a->pgid, SIGKILL);
   if(a->pid > 0) {
     int status;
-    kill(-a->pid, SIGKILL);
     kill(a->pid, SIGKILL);
     while(waitpid(a->pid, &status, 0) < 0 && errno == EINTR)
       ;
   }
   a->pid = 0;
+  a->pgid = 0;
   a->rlen = 0;
   adapter_pgid = 0;
+}
+
+static void describe_status(struct mxmc_buf *b, int status)
+{
+  if(WIFEXITED(status)) {
+    int code = WEXITSTATUS(status);
+    mxmc_buf_printf(b, " (it exited with status %d", code);
+    if(code > 128 && mxmc_signal_name(code - 128))
+      mxmc_buf_printf(b, ", which a shell uses for a child killed by %s", mxmc_signal_name(code - 128));
+    mxmc_buf_add(b, ")");
+  } else if(WIFSIGNALED(status)) {
+    const char *name = mxmc_signal_name(WTERMSIG(status));
+    if(name)
+      mxmc_buf_printf(b, " (it was killed by %s)", name);
+    else
+      mxmc_buf_printf(b, " (it was killed by signal %d)", WTERMSIG(status));
+  }
 }
 
 /* How the child ended, if it did (non-blocking); into b. */
@@ -111,14 +168,11 @@ static void describe_exit(struct mxmc_adapter *a, struct mxmc_buf *b)
   if(a->pid <= 0)
     return;
   /* give it a moment to finish exiting after closing stdout */
-  for(i = 0; i < 50; i++) {
+  for(i = 0; i < 20; i++) {
     struct timespec ts = {0, 10 * 1000 * 1000};
     r = waitpid(a->pid, &status, WNOHANG);
     if(r == a->pid) {
-      if(WIFEXITED(status))
-        mxmc_buf_printf(b, " (it exited with status %d)", WEXITSTATUS(status));
-      else if(WIFSIGNALED(status))
-        mxmc_buf_printf(b, " (it was killed by signal %d)", WTERMSIG(status));
+      describe_status(b, status);
       a->pid = 0;
       return;
     }
@@ -126,19 +180,86 @@ static void describe_exit(struct mxmc_adapter *a, struct mxmc_buf *b)
       return;
     nanosleep(&ts, NULL);
   }
+  mxmc_buf_add(b, " (it was still running)");
+}
+
+/* The words of a command that needs no shell, NULL-terminated (owned, one
+ * allocation), or NULL when it uses shell syntax (or on OOM). Words are
+ * separated by blanks; '...' and "..." quote (no expansion inside, so no
+ * $, ` or backslash in double quotes). Leading NAME=value words are
+ * environment assignments: *n_env of them. */
+static char **split_command(const char *cmd, size_t *n_env)
+{
+  size_t len = strlen(cmd), n = 0, i;
+  char **argv = malloc((len / 2 + 2) * sizeof(*argv) + len + 1);
+  char *out, *w;
+  const char *p = cmd;
+  int env_phase = 1;
+  if(!argv)
+    return NULL;
+  out = (char *)(argv + len / 2 + 2);
+  *n_env = 0;
+  while(*p) {
+    while(*p == ' ' || *p == '\t')
+      p++;
+    if(!*p)
+      break;
+    w = out;
+    while(*p && *p != ' ' && *p != '\t') {
+      if(*p == '\'' || *p == '"') {
+        char q = *p++;
+        while(*p && *p != q) {
+          if(q == '"' && (*p == '$' || *p == '`' || *p == '\\'))
+            goto shell;
+          *out++ = *p++;
+        }
+        if(!*p)
+          goto shell;
+        p++;
+        continue;
+      }
+      if(strchr(";&|<>()$`\\*?[]{}~#!\n\r", *p))
+        goto shell;
+      *out++ = *p++;
+    }
+    *out++ = '\0';
+    argv[n++] = w;
+    if(env_phase) {
+      const char *eq = strchr(w, '=');
+      int is_env = eq && eq != w;
+      for(i = 0; is_env && w + i < eq; i++)
+        is_env = w[i] == '_' || (w[i] >= 'A' && w[i] <= 'Z') || (w[i] >= 'a' && w[i] <= 'z') ||
+                 (i > 0 && w[i] >= '0' && w[i] <= '9');
+      if(is_env)
+        (*n_env)++;
+      else
+        env_phase = 0;
+    }
+  }
+  argv[n] = NULL;
+  if(n == *n_env)
+    goto shell; /* only assignments: let the shell say what that means */
+  return argv;
+shell:
+  free(argv);
+  return NULL;
 }
 
 static int spawn(struct mxmc_adapter *a, struct mxmc_buf *err)
 {
   int in[2], out[2];
   pid_t pid;
+  size_t n_env = 0;
+  char **words = split_command(a->command, &n_env);
   if(pipe(in) != 0) {
+    free(words);
     mxmc_buf_printf(err, "pipe: %s", strerror(errno));
     return -1;
   }
   if(pipe(out) != 0) {
     close(in[0]);
     close(in[1]);
+    free(words);
     mxmc_buf_printf(err, "pipe: %s", strerror(errno));
     return -1;
   }
@@ -149,6 +270,7 @@ static int spawn(struct mxmc_adapter *a, struct mxmc_buf *err)
     close(in[1]);
     close(out[0]);
     close(out[1]);
+    free(words);
     mxmc_buf_printf(err, "fork: %s", strerror(errno));
     return -1;
   }
@@ -162,11 +284,27 @@ static int spawn(struct mxmc_adapter *a, struct mxmc_buf *err)
     close(out[0]);
     close(out[1]);
     signal(SIGPIPE, SIG_DFL);
-    execl("/bin/sh", "sh", "-c", a->command, (char *)NULL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    if(words) {
+      size_t k;
+      for(k = 0; k < n_env; k++) {
+        char *eq = strchr(words[k], '=');
+        *eq = '\0';
+        setenv(words[k], eq + 1, 1);
+      }
+      execvp(words[n_env], words + n_env);
+      fprintf(stderr, "mxm conform: cannot run %s: %s\n", words[n_env], strerror(errno));
+    } else {
+      execl("/bin/sh", "sh", "-c", a->command, (char *)NULL);
+    }
     _exit(127);
   }
+  free(words);
   setpgid(pid, pid); /* also from the parent, to avoid a race */
   adapter_pgid = (sig_atomic_t)pid;
+  a->pgid = pid;
   close(in[0]);
   close(out[1]);
   a->pid = pid;
@@ -192,6 +330,10 @@ static int write_all(struct mxmc_adapter *a, const char *buf, size_t len, double
       return -1;
     }
     r = poll(&p, 1, ms);
+    if(mxmc_stop_signal) {
+      mxmc_buf_add(err, "interrupted");
+      return -1;
+    }
     if(r < 0 && errno == EINTR)
       continue;
     if(r < 0) {
@@ -256,6 +398,10 @@ static int read_line(struct mxmc_adapter *a, double deadline, char **line, struc
     p.events = POLLIN;
     p.revents = 0;
     r = poll(&p, 1, ms);
+    if(mxmc_stop_signal) {
+      mxmc_buf_add(err, "interrupted");
+      return -1;
+    }
     if(r < 0 && errno == EINTR)
       continue;
     if(r < 0) {
@@ -282,7 +428,7 @@ static int read_line(struct mxmc_adapter *a, double deadline, char **line, struc
       return -1;
     }
     if(got == 0) {
-      mxmc_buf_add(err, "the adapter closed its output (crashed or exited)");
+      mxmc_buf_add(err, "the adapter closed its output");
       if(a->rlen)
         mxmc_buf_printf(err, " after %zu bytes of an unfinished line", a->rlen);
       describe_exit(a, err);
@@ -390,7 +536,7 @@ static int start(struct mxmc_adapter *a, struct mxmc_buf *err)
   struct mxmc_buf why = {0};
   if(spawn(a, err))
     return -1;
-  hello = read_object(a, now_s() + a->timeout_s, &why);
+  hello = read_object(a, mxmc_now() + a->timeout_s, &why);
   if(!hello) {
     mxmc_buf_printf(err, "no valid hello line: %s", mxmc_buf_str(&why));
     mxmc_buf_free(&why);
@@ -415,7 +561,6 @@ struct mxmc_adapter *mxmc_adapter_start(const char *command, double timeout_s, s
     return NULL;
   }
   signal(SIGPIPE, SIG_IGN); /* a dead adapter must not kill the runner */
-  install_signal_handlers();
   a->command = mxmc_strdup(command);
   a->timeout_s = timeout_s;
   a->to_child = a->from_child = -1;
@@ -436,11 +581,16 @@ unsigned mxmc_adapter_restarts(const struct mxmc_adapter *a)
   return a->restarts;
 }
 
-/* Kill and restart after a fault; the fault text gets what happened. */
+/* Kill and restart after a fault; the fault text gets what happened. An
+ * interrupted runner does not restart it. */
 static void restart(struct mxmc_adapter *a, struct mxmc_buf *fault)
 {
   struct mxmc_buf err = {0};
   kill_child(a);
+  if(mxmc_stop_signal) {
+    a->dead = mxmc_strdup("the runner was interrupted");
+    return;
+  }
   a->restarts++;
   if(start(a, &err)) {
     a->dead = mxmc_printf("it could not be restarted: %s", mxmc_buf_str(&err));
@@ -456,7 +606,7 @@ struct mxm_json *mxmc_adapter_call(struct mxmc_adapter *a, const struct mxm_json
   struct mxmc_buf err = {0};
   char *text;
   size_t len = 0;
-  double deadline = now_s() + a->timeout_s;
+  double deadline = mxmc_now() + a->timeout_s;
   struct mxm_json *resp;
   const char *want_id = mxm_json_string(mxm_json_get(request, "id"));
   const char *got_id;

@@ -37,6 +37,9 @@
 #define MXMC_EXIT_FAIL 1     /* a failure, an error, or an unexpected pass (lint: findings) */
 #define MXMC_EXIT_USAGE 2    /* bad option, unreadable or malformed case file */
 #define MXMC_EXIT_INTERNAL 3 /* out of memory, write failure */
+#define MXMC_EXIT_NOTHING_RAN 4 /* every selected case was skipped: nothing in common with the implementation */
+#define MXMC_EXIT_PIPE 141   /* standard output closed (128 + SIGPIPE, as if killed by it, but quietly) */
+/* interrupted: 128 + the signal (129 SIGHUP, 130 SIGINT, 143 SIGTERM) */
 
 /* ---- growable string (util.c) ---- */
 struct mxmc_buf {
@@ -67,6 +70,9 @@ char *mxmc_printf(const char *fmt, ...)
 void mxmc_buf_ptr_token(struct mxmc_buf *b, const char *token);
 /* Write s as a JSON string literal into b (valid UTF-8 passes through). */
 void mxmc_buf_json_string(struct mxmc_buf *b, const char *s);
+
+/* Seconds on the monotonic clock (differences only). */
+double mxmc_now(void);
 
 /* The file name without directories (borrowed from path). */
 const char *mxmc_basename(const char *path);
@@ -130,6 +136,16 @@ size_t mxmc_lint_file(struct mxmc_lint *l, const struct mxmc_file *f);
 /* After every file: the coverage findings. Returns the number added. */
 size_t mxmc_lint_coverage(struct mxmc_lint *l);
 void mxmc_lint_free(struct mxmc_lint *l);
+
+/* Same-situation check (lint_situation.c): auth cases with the same compact
+ * state, event and room version and overlapping spec-release ranges must expect
+ * the same verdict, rule and transition. Add every file, then report (findings go
+ * through mxmc_lint_finding). new() returns NULL on OOM. */
+struct mxmc_situations;
+struct mxmc_situations *mxmc_situations_new(void);
+void mxmc_situations_add_file(struct mxmc_situations *s, const struct mxmc_file *f);
+size_t mxmc_situations_report(struct mxmc_situations *s, struct mxmc_lint *l);
+void mxmc_situations_free(struct mxmc_situations **s);
 
 /* ---- expansion (expand.c) ---- */
 struct mxmc_room; /* a room being built from a compact state; opaque */
@@ -210,9 +226,23 @@ struct mxm_json *mxmc_ref_hello(const char *name);
 typedef struct mxm_json *(*mxmc_answer_fn)(const struct mxm_json *req, void *ctx);
 int mxmc_adapter_serve(FILE *in, FILE *out, const char *name, mxmc_answer_fn answer, void *ctx);
 
+/* Signals (adapter.c). mxmc_signals_install ignores SIGPIPE and makes
+ * SIGINT, SIGTERM and SIGHUP set mxmc_stop_signal (and kill the adapter's
+ * process group): the run stops after the case in progress and the report
+ * is finished, marked interrupted. A second signal ends the process at once
+ * and removes the file named by mxmc_signals_tmp_file (the unfinished
+ * report; NULL for none). */
+#include <signal.h>
+extern volatile sig_atomic_t mxmc_stop_signal;
+void mxmc_signals_install(void);
+void mxmc_signals_tmp_file(const char *path);
+/* "SIGSEGV" for SIGSEGV, or NULL for a signal without a name here. */
+const char *mxmc_signal_name(int sig);
+
 /* An adapter child process (adapter.c). */
 struct mxmc_adapter;
-/* Start `command` with /bin/sh -c and read its hello. NULL with a message
+/* Start `command` (run directly when it is a plain list of words, else
+ * with /bin/sh -c; see adapter.c) and read its hello. NULL with a message
  * in err on failure (the message says what the adapter did). */
 struct mxmc_adapter *mxmc_adapter_start(const char *command, double timeout_s, struct mxmc_buf *err);
 const struct mxmc_caps *mxmc_adapter_caps(const struct mxmc_adapter *a);
@@ -234,6 +264,7 @@ struct mxmc_xfail_entry {
   int64_t tc_id;
   uint32_t versions; /* room-version bits; 0 = every version */
   char *reason;      /* owned */
+  size_t duplicate_of; /* 1 + index of an earlier entry for the same case and versions, or 0 */
   int matched;       /* a failing case used this entry */
   int passed;        /* a case it names passed (stale entry) */
 };
@@ -259,15 +290,22 @@ struct mxmc_result {
   int64_t tc_id;
   char *kind;         /* owned: "auth", "transition", "api", "sequence" */
   char *room_version; /* owned: "7", or "" for transition cases */
-  char *spec;         /* owned: spec release ("v1.19"), or era for transition cases */
+  char *release;      /* owned: spec release the case ran at ("v1.19"), or the era of a transition case */
+  char *citation;     /* owned: the case's "spec" text (FORMAT.md), or "" */
   char *comment;      /* owned */
   char *area;         /* owned: rule area for the matrix (rule branch, "transition", "api.kick") */
-  char *expected;     /* owned: "reject by member.join.banned" */
-  char *actual;       /* owned: "allow by member.join.public", or "" */
-  char *flags;        /* owned: "BannedJoin [AUTH_BYPASS], ..." or "" */
+  char *expected;     /* owned: one line, "reject   by member.join.banned" */
+  struct mxm_json *expected_json; /* owned: the expected verdict as an object, e.g.
+                                     {"auth": "reject", "rule": "member.join.banned"}; NULL for skips */
+  char *actual;       /* owned: one line, "allow    by member.join.public", or "" */
+  struct mxm_json *response; /* owned: the backend's whole response object, or NULL when none came
+                                (skips, faults). Reports show its fields generically, so a layer
+                                that answers more fields gets them shown without report changes. */
+  struct mxm_json *flags; /* owned: array of {"name", "bugType", "description", "effect", "links"} */
   char *message;      /* owned: error text, skip reason, xfail reason, step detail */
   char *pointer;      /* owned: JSON pointer of the test in its file */
   int trans_from, trans_to; /* transition cases: enum mxm_membership of the cell; 0 otherwise */
+  double seconds;     /* wall time of the exchange with the backend (JUnit time) */
 };
 
 struct mxmc_report;
@@ -275,8 +313,17 @@ enum mxmc_format { MXMC_FMT_TEXT, MXMC_FMT_TAP, MXMC_FMT_JUNIT, MXMC_FMT_JSON, M
 int mxmc_format_parse(const char *s, enum mxmc_format *out); /* 0 or -1 */
 
 /* A report writing to out (borrowed; flushed after every streamed result).
- * verbose_pass: text format also prints passing cases. */
-struct mxmc_report *mxmc_report_new(enum mxmc_format fmt, FILE *out, int verbose_pass);
+ * verbose: the text format prints the full block of every failing case
+ * (spec citation, flags, the whole answer) and lists passes and skips. */
+struct mxmc_report *mxmc_report_new(enum mxmc_format fmt, FILE *out, int verbose);
+/* Run metadata: one key/value line, shown by every format in the order set
+ * (text and markdown header, JSON summary.run, JUnit properties, HTML
+ * header). Setting a key again replaces its value. This is the one place
+ * for facts about the run: implementation, spec, corpus, versions. */
+void mxmc_report_meta(struct mxmc_report *rep, const char *key, const char *value);
+/* Mark the report as cut short (why: "SIGTERM", "stdout closed"); the
+ * formats say so and keep the results decided so far. */
+void mxmc_report_interrupted(struct mxmc_report *rep, const char *why);
 /* Record a result: takes ownership of r's strings (r itself is copied).
  * Streaming formats (text, tap, json) write it at once. */
 void mxmc_report_add(struct mxmc_report *rep, struct mxmc_result *r);
@@ -291,6 +338,12 @@ int mxmc_report_finish(struct mxmc_report *rep);
 /* Counts by outcome, and input errors. */
 size_t mxmc_report_count(const struct mxmc_report *rep, enum mxmc_outcome o);
 size_t mxmc_report_file_errors(const struct mxmc_report *rep);
+/* 1 once a write to the report's output failed with EPIPE (a reader such
+ * as `head` went away): the run should stop quietly. */
+int mxmc_report_output_closed(const struct mxmc_report *rep);
+/* The distinct reasons of the skipped results, "N x reason; ..." (at most
+ * three), for the message of a run in which nothing ran (owned). */
+char *mxmc_report_skip_reasons(const struct mxmc_report *rep);
 void mxmc_report_free(struct mxmc_report **repp);
 void mxmc_result_clear(struct mxmc_result *r);
 

@@ -28,6 +28,7 @@ struct run {
   const char *suite;
   const struct mxm_json *notes;
   size_t done;
+  int stop; /* a signal came or the report's output was closed: run no more cases */
 };
 
 /* ---- backend ---- */
@@ -62,27 +63,47 @@ static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, 
 
 /* ---- filters ---- */
 
-static int only_matches(const struct run *r, int64_t tc, const char *rule)
+/* 1 if the file part of a pattern (text[0..n)) names this file: its base
+ * name, its suite, or a path ending in its base name
+ * (conformance/cases/x_test.json). */
+static int names_file(const struct run *r, const char *text, size_t n)
+{
+  size_t bl = strlen(r->f->name);
+  if((n == bl && strncmp(text, r->f->name, n) == 0) ||
+     (r->suite && strlen(r->suite) == n && strncmp(text, r->suite, n) == 0))
+    return 1;
+  return n > bl && text[n - bl - 1] == '/' && strncmp(text + n - bl, r->f->name, bl) == 0;
+}
+
+/* --only: does a pattern select case tc of this file, run at v (a room
+ * version, or an era for transition cases), whose expected rule is rule?
+ * Patterns: FILE or SUITE or PATH; FILE:TCID; TCID; a request id as
+ * --dump-requests shows it (FILE#TCID@vV, FILE#TCID@ERA); a rule-id prefix. */
+static int only_matches(const struct run *r, int64_t tc, const char *rule, const char *v, int is_era)
 {
   size_t i;
   if(!r->opt->n_only)
     return 1;
   for(i = 0; i < r->opt->n_only; i++) {
     const char *p = r->opt->only[i];
+    const char *hash = strrchr(p, '#');
     const char *colon = strrchr(p, ':');
     char *end;
     long long bare;
-    if(strcmp(p, r->f->name) == 0 || (r->suite && strcmp(p, r->suite) == 0))
+    if(names_file(r, p, strlen(p)))
       return 1;
     bare = strtoll(p, &end, 10);
     if(*p && *end == '\0' && bare == tc)
       return 1; /* a bare tcId: that case in every file */
-    if(colon) {
-      size_t n = (size_t)(colon - p);
+    if(hash && names_file(r, p, (size_t)(hash - p))) {
+      long long id = strtoll(hash + 1, &end, 10);
+      if(end != hash + 1 && id == tc &&
+         (*end == '\0' || (*end == '@' && v && strcmp(end + 1 + (!is_era && end[1] == 'v'), v) == 0)))
+        return 1;
+    }
+    if(colon && !hash) {
       long long id = strtoll(colon + 1, &end, 10);
-      if(*end == '\0' && end != colon + 1 && id == tc &&
-         ((strlen(r->f->name) == n && strncmp(p, r->f->name, n) == 0) ||
-          (r->suite && strlen(r->suite) == n && strncmp(p, r->suite, n) == 0)))
+      if(*end == '\0' && end != colon + 1 && id == tc && names_file(r, p, (size_t)(colon - p)))
         return 1;
     }
     if(rule && strncmp(rule, p, strlen(p)) == 0)
@@ -93,19 +114,36 @@ static int only_matches(const struct run *r, int64_t tc, const char *rule)
 
 /* ---- text pieces ---- */
 
-static char *flags_text(const struct run *r, const struct mxm_json *test)
+/* The test's flags as [{"name", "bugType", "description", "effect", "links"}],
+ * each filled from the file's notes (FORMAT.md); NULL only on OOM. */
+static struct mxm_json *flags_json(const struct run *r, const struct mxm_json *test)
 {
+  static const char *const fields[] = {"bugType", "description", "effect", "links"};
   const struct mxm_json *flags = mxm_json_get(test, "flags");
-  struct mxmc_buf b = {0};
-  size_t i;
-  for(i = 0; i < mxm_json_array_len(flags); i++) {
-    const char *f = mxm_json_string(mxm_json_array_get(flags, i));
-    const char *bt = mxm_json_string(mxm_json_get(mxm_json_get(r->notes, f ? f : ""), "bugType"));
-    if(!f)
+  struct mxm_json *arr = mxm_json_new_array();
+  size_t i, k;
+  for(i = 0; arr && i < mxm_json_array_len(flags); i++) {
+    const char *name = mxm_json_string(mxm_json_array_get(flags, i));
+    const struct mxm_json *note = mxm_json_get(r->notes, name ? name : "");
+    struct mxm_json *o;
+    if(!name)
       continue;
-    mxmc_buf_printf(&b, "%s%s [%s]", b.len ? ", " : "", f, bt ? bt : "?");
+    o = mxm_json_new_object();
+    if(!o || mxm_json_object_set(o, "name", mxm_json_new_string(name)) != MXM_OK) {
+      mxm_json_free(&o);
+      mxm_json_free(&arr);
+      break;
+    }
+    for(k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+      if(mxm_json_get(note, fields[k]) &&
+         mxm_json_object_set(o, fields[k], mxm_json_copy(mxm_json_get(note, fields[k]))) != MXM_OK) {
+        mxm_json_free(&o);
+        break;
+      }
+    if(!o || mxm_json_array_add(arr, o) != MXM_OK)
+      mxm_json_free(&arr);
   }
-  return mxmc_buf_take(&b);
+  return arr;
 }
 
 /* The expected rule of exp for room version v (rule, or rules[v]). */
@@ -115,6 +153,24 @@ static const char *expected_rule(const struct mxm_json *exp, const char *v)
   if(rule)
     return rule;
   return mxm_json_string(mxm_json_get(mxm_json_get(exp, "rules"), v));
+}
+
+/* exp as the report shows it for room version v: a copy with "rules"
+ * resolved to the one "rule" of v (NULL only on OOM). */
+static struct mxm_json *expected_object(const struct mxm_json *exp, const char *v)
+{
+  struct mxm_json *o = mxm_json_copy(exp);
+  const char *rule = expected_rule(exp, v);
+  if(!o)
+    return NULL;
+  if(mxm_json_type(o) != MXM_JSON_OBJECT)
+    return o;
+  if(mxm_json_get(o, "rules")) {
+    mxm_json_object_del(o, "rules");
+    if(rule && mxm_json_object_set(o, "rule", mxm_json_new_string(rule)) != MXM_OK)
+      mxm_json_free(&o);
+  }
+  return o;
 }
 
 static char *expected_text(const struct mxm_json *exp, const char *v)
@@ -210,6 +266,13 @@ static enum mxmc_outcome compare_auth(const struct run *r, const struct mxm_json
 
 static void emit(struct run *r, struct mxmc_result *res)
 {
+  if(mxmc_stop_signal) {
+    /* the case was cut short by the signal (its adapter was killed): it has
+     * no result; the report is finished as interrupted */
+    mxmc_result_clear(res);
+    r->stop = 1;
+    return;
+  }
   if(res->outcome == MXMC_FAIL || res->outcome == MXMC_PASS) {
     struct mxmc_xfail_entry *e =
         r->opt->xfail ? mxmc_xfail_find(r->opt->xfail, res->file, res->tc_id, res->room_version) : NULL;
@@ -234,6 +297,8 @@ static void emit(struct run *r, struct mxmc_result *res)
     fflush(stderr);
   }
   mxmc_report_add(r->rep, res);
+  if(mxmc_report_output_closed(r->rep))
+    r->stop = 1;
 }
 
 static void result_init(struct run *r, struct mxmc_result *res, const struct mxm_json *test, const char *kind,
@@ -246,9 +311,10 @@ static void result_init(struct run *r, struct mxmc_result *res, const struct mxm
   res->tc_id = tc;
   res->kind = mxmc_strdup(kind);
   res->room_version = mxmc_strdup(v ? v : "");
-  res->spec = mxmc_strdup(spec ? spec : "");
+  res->release = mxmc_strdup(spec ? spec : "");
+  res->citation = mxmc_strdup(mxm_json_string(mxm_json_get(test, "spec")) ? mxm_json_string(mxm_json_get(test, "spec")) : "");
   res->comment = mxmc_strdup(mxm_json_string(mxm_json_get(test, "comment")));
-  res->flags = flags_text(r, test);
+  res->flags = flags_json(r, test);
   res->pointer = mxmc_strdup(ptr);
 }
 
@@ -336,7 +402,9 @@ static struct mxm_json *exchange(struct run *r, struct mxm_json **reqp, const st
                                  struct mxmc_result *res)
 {
   char *fault = NULL;
+  double t0 = mxmc_now();
   struct mxm_json *resp = call_backend(r, *reqp, room, &fault);
+  res->seconds = mxmc_now() - t0;
   mxm_json_free(reqp);
   if(!resp)
     error_result(r, res, mxmc_printf("adapter fault: %s", fault ? fault : "unknown"));
@@ -392,6 +460,7 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   result_init(r, &res, test, "auth", v, mxm_spec_name(spec), ptr);
   res.area = area_of(exp, v);
   res.expected = expected_text(exp, v);
+  res.expected_json = expected_object(exp, v);
   mxm_error_clear(&err);
   if(!rv) {
     error_result(r, &res, mxmc_printf("unknown room version \"%s\"", v));
@@ -430,11 +499,11 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
     return;
   res.actual = actual_text(resp);
   res.outcome = compare_auth(r, exp, v, resp, &res.message);
-  mxm_json_free(&resp);
+  res.response = resp;
   emit(r, &res);
 }
 
-static void run_transition(struct run *r, const struct mxm_json *test, const char *ptr)
+static void run_transition(struct run *r, const struct mxm_json *test, const char *ptr, int64_t tc)
 {
   const struct mxm_json *tr = mxm_json_get(mxm_json_get(test, "expected"), "transition");
   static const char *const eras[] = {"r0", "v1.1", "v1.3"};
@@ -450,7 +519,9 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
     char id[512];
     int self = 0, changed = 0;
     enum mxm_spec_release era_spec = i == 0 ? MXM_SPEC_R0 : i == 1 ? MXM_SPEC_V1_1 : MXM_SPEC_V1_3;
-    if(!cell)
+    if(!cell || r->stop)
+      continue;
+    if(!only_matches(r, tc, "transition", eras[i], 1))
       continue;
     if(r->opt->spec_given && mxm_era_of(r->opt->spec) != (enum mxm_era)i)
       continue; /* another era's table: not this run's spec */
@@ -459,6 +530,10 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
     res.trans_from = from ? (int)mxm_membership_parse(from) : 0;
     res.trans_to = to ? (int)mxm_membership_parse(to) : 0;
     res.expected = mxmc_printf("%s  \"%s\"", want ? want : "?", want_text ? want_text : "");
+    res.expected_json = mxm_json_new_object();
+    if(res.expected_json && (mxm_json_object_set(res.expected_json, "era", mxm_json_new_string(eras[i])) != MXM_OK ||
+                             mxm_json_object_set(res.expected_json, "transition", mxm_json_copy(cell)) != MXM_OK))
+      mxm_json_free(&res.expected_json);
     if(!(r->caps->layers & MXMC_LAYER_TRANSITION) || era_spec < r->caps->spec_from || era_spec > r->caps->spec_to) {
       res.outcome = MXMC_SKIP;
       res.message = !(r->caps->layers & MXMC_LAYER_TRANSITION)
@@ -504,7 +579,7 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
         res.outcome = MXMC_PASS;
       }
     }
-    mxm_json_free(&resp);
+    res.response = resp;
     emit(r, &res);
   }
 }
@@ -548,6 +623,7 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
     else
       res.expected = mxmc_printf("api %s%s%s", want ? want : "?", auth_part ? "; auth " : "", auth_part ? auth_part : "");
     free(auth_part);
+    res.expected_json = expected_object(exp, v);
   }
   mxm_error_clear(&err);
   if(!rv) {
@@ -611,7 +687,7 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
       res.outcome = MXMC_PASS;
     }
   }
-  mxm_json_free(&resp);
+  res.response = resp;
   emit(r, &res);
 }
 
@@ -641,6 +717,15 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
   result_init(r, &res, test, "sequence", v, mxm_spec_name(spec), ptr);
   res.area = mxmc_strdup("sequence");
   res.expected = mxmc_printf("%zu steps as listed", mxm_json_array_len(steps));
+  res.expected_json = mxm_json_new_object();
+  {
+    struct mxm_json *arr = mxm_json_new_array();
+    for(i = 0; arr && i < mxm_json_array_len(steps); i++)
+      if(mxm_json_array_add(arr, expected_object(mxm_json_get(mxm_json_array_get(steps, i), "expected"), v)) != MXM_OK)
+        mxm_json_free(&arr);
+    if(res.expected_json && mxm_json_object_set(res.expected_json, "steps", arr) != MXM_OK)
+      mxm_json_free(&res.expected_json);
+  }
   mxm_error_clear(&err);
   if(!rv) {
     error_result(r, &res, mxmc_printf("unknown room version \"%s\"", v));
@@ -754,7 +839,7 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
       res.actual = mxmc_buf_take(&actual);
     mxmc_buf_free(&actual);
   }
-  mxm_json_free(&resp);
+  res.response = resp;
   emit(r, &res);
 }
 
@@ -788,7 +873,7 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
   r.suite = mxm_json_string(mxm_json_get(f->root, "suite"));
   r.notes = mxm_json_get(f->root, "notes");
   groups = mxm_json_get(f->root, "testGroups");
-  for(gi = 0; gi < mxm_json_array_len(groups); gi++) {
+  for(gi = 0; gi < mxm_json_array_len(groups) && !r.stop && !mxmc_stop_signal; gi++) {
     const struct mxm_json *g = mxm_json_array_get(groups, gi);
     const char *kind = mxm_json_string(mxm_json_get(g, "kind"));
     const struct mxm_json *tests = mxm_json_get(g, "tests");
@@ -799,7 +884,7 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
     layer = mxmc_layer_parse(kind);
     if(opt->layers && !(opt->layers & (unsigned)layer))
       continue;
-    for(ti = 0; ti < mxm_json_array_len(tests); ti++) {
+    for(ti = 0; ti < mxm_json_array_len(tests) && !r.stop && !mxmc_stop_signal; ti++) {
       const struct mxm_json *t = mxm_json_array_get(tests, ti);
       const struct mxm_json *versions = mxm_json_get(t, "roomVersions");
       char ptr[96];
@@ -810,18 +895,16 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
       if(!versions)
         versions = mxm_json_get(g, "roomVersions");
       if(strcmp(kind, "transition") == 0) {
-        if(!only_matches(&r, tc, "transition"))
-          continue;
-        run_transition(&r, t, ptr);
+        run_transition(&r, t, ptr, tc);
         continue;
       }
-      for(vi = 0; vi < mxm_json_array_len(versions); vi++) {
+      for(vi = 0; vi < mxm_json_array_len(versions) && !r.stop && !mxmc_stop_signal; vi++) {
         const char *v = mxm_json_string(mxm_json_array_get(versions, vi));
         const struct mxm_json *exp = mxm_json_get(t, "expected");
         const struct mxm_room_version *rv;
         if(!v || !version_wanted(&r, v))
           continue;
-        if(!only_matches(&r, tc, expected_rule(exp, v)))
+        if(!only_matches(&r, tc, expected_rule(exp, v), v, 0))
           continue;
         rv = mxm_room_version_find(v);
         if(!(r.caps->layers & (unsigned)layer) ||

@@ -3,9 +3,12 @@
  * pointer tokens, version sets, rule branches and the spec release in which
  * each room version first appears. Owns no state.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conform.h"
 
@@ -291,4 +294,11 @@ int mxmc_layer_parse(const char *s)
   if(strcmp(s, "sequence") == 0)
     return MXMC_LAYER_SEQUENCE;
   return 0;
+}
+
+double mxmc_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -78,6 +78,20 @@ int mxmc_xfail_load(const char *path, struct mxmc_xfail *xf)
     x->file = mxmc_strdup(file);
     x->reason = mxmc_strdup(reason);
     xf->n++;
+    /* an entry for a case (and room versions) an earlier one already
+     * covers is never used: say so, instead of calling it "not run" later */
+    for(k = 0; x->file && k + 1 < xf->n; k++) {
+      const struct mxmc_xfail_entry *o = &xf->entries[k];
+      if(o->tc_id != x->tc_id || strcmp(o->file, x->file) != 0)
+        continue;
+      if(o->versions && x->versions && !(o->versions & x->versions))
+        continue; /* other room versions of the same case */
+      x->duplicate_of = k + 1;
+      fprintf(stderr, "mxm conform: %s: %s: duplicate entry: /entries/%zu already lists %s:%lld%s; this one is never used\n",
+              path, ptr, k, file, (long long)x->tc_id,
+              o->versions && x->versions && o->versions != x->versions ? " for some of the same room versions" : "");
+      break;
+    }
     if(!x->file || !x->reason) {
       mxmc_file_free(&f);
       mxmc_xfail_free(xf);

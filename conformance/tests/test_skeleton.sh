@@ -24,10 +24,10 @@ assert lines[3]["id"] == "b" and lines[3]["verdict"] == "invalid", lines[3]
 PY
 ok "hello, error, garbage request and invalid event answered line by line"
 
-$CONFORM --adapter "python3 $SKEL" "$FIX" >"$TMP/run.txt" 2>&1
+$CONFORM -v --adapter "python3 $SKEL" "$FIX" >"$TMP/run.txt" 2>&1
 expect_rc 1 $? "the stub fails the cases expecting allow"
-expect_grep "^== summary: skeleton.py \(stub decide\(\): rejects everything\) via" "$TMP/run.txt" "the report names the adapter"
+expect_grep "^implementation: skeleton.py \(stub decide\(\): rejects everything\) via" "$TMP/run.txt" "the report names the adapter"
 expect_grep "^29 results: 12 passed, 12 failed, 0 errors, 5 skipped" "$TMP/run.txt" "every case ran or was skipped, no protocol error"
-expect_grep "^FAIL  runner_fixture_test.json tcId=1 \(room v1, spec v1.19\) \"outsider joins a public room\"" "$TMP/run.txt" "allow case fails against the stub"
-expect_grep "actual:   reject   \(skeleton stub: decide\(\) is not implemented\)" "$TMP/run.txt" "the stub's reason is shown"
+expect_grep "^FAIL  runner_fixture_test.json tcId=1 \(room v1, v7, spec v1.19\) \"outsider joins a public room\"" "$TMP/run.txt" "allow case fails against the stub"
+expect_grep "answered: reject   \(skeleton stub: decide\(\) is not implemented\)" "$TMP/run.txt" "the stub's reason is shown"
 done_tests

@@ -72,6 +72,143 @@ static uint64_t run_pass(void *ctx, size_t n)
   return acc;
 }
 
+/* Turn a row timed per pass into one per case run (n case runs a pass). */
+static void per_case(struct mxmb_row *row, double n)
+{
+  row->st.median /= n;
+  row->st.min /= n;
+  row->st.max /= n;
+  row->per_second = 1e9 / row->st.median;
+}
+
+/* ---- the Synapse row (owned by the Synapse adapter's maintainer) ----
+ *
+ * Method: one pass of the corpus through the Synapse adapter
+ * (conformance/adapters/synapse/synapse_adapter.py, run with /usr/bin/python3,
+ * Synapse from MXM_SYNAPSE_SRC or an installed Synapse) records every request
+ * line it is sent (--dump-requests's mechanism): the cases Synapse's hello
+ * admits, at the spec releases it follows. That list is the request stream.
+ * One timed operation is the whole list sent, line by line, to one adapter and
+ * every answer read: Synapse's adapter (subject) and mxm-ref-adapter (baseline)
+ * get the same lines in the same order, in alternating runs. The figure is
+ * per request (= per case run); the ratio is Synapse's time over
+ * mxm-ref-adapter's. Verdicts are not compared here (test_synapse.sh does
+ * that). Without Synapse (the adapter exits before its hello), the row is left
+ * out with a note. */
+struct replay {
+  struct mxmc_adapter *adapter;
+  struct mxm_json **reqs;
+  size_t n;
+  size_t faults;
+};
+
+static uint64_t replay_pass(void *ctx, size_t n)
+{
+  struct replay *r = ctx;
+  uint64_t acc = 0;
+  size_t i, k;
+  for(i = 0; i < n; i++)
+    for(k = 0; k < r->n; k++) {
+      char *fault = NULL;
+      struct mxm_json *resp = mxmc_adapter_call(r->adapter, r->reqs[k], &fault);
+      if(!resp || fault)
+        r->faults++;
+      acc += resp != NULL;
+      mxm_json_free(&resp);
+      free(fault);
+    }
+  return acc;
+}
+
+static void synapse_row(const struct mxmb_opts *opts, struct corpus *in, struct mxmc_adapter *ref)
+{
+  char script[4200], cmd[4400], *dump = NULL, *line, *save = NULL;
+  size_t dump_len = 0, k, cap = 0;
+  struct mxmc_buf err = {0};
+  struct replay syn, base;
+  struct mxmc_report *rep;
+  struct mxmc_options opt;
+  struct mxmb_stats s, b;
+  struct mxmb_row *row;
+  FILE *df;
+
+  memset(&syn, 0, sizeof(syn));
+  snprintf(script, sizeof(script), "%s/conformance/adapters/synapse/synapse_adapter.py", opts->root);
+  if(access("/usr/bin/python3", X_OK) != 0 || access(script, R_OK) != 0) {
+    mxmb_note("conform: Synapse row left out: needs /usr/bin/python3 and %s", script);
+    return;
+  }
+  snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s' 2>/dev/null", script);
+  syn.adapter = mxmc_adapter_start(cmd, 60, &err);
+  if(!syn.adapter) {
+    mxmb_note("conform: Synapse row left out: the Synapse adapter did not start (Synapse not importable? set "
+              "MXM_SYNAPSE_SRC): %s", mxmc_buf_str(&err));
+    mxmc_buf_free(&err);
+    return;
+  }
+  /* The request stream: one pass through Synapse, every request line kept. */
+  df = open_memstream(&dump, &dump_len);
+  rep = df ? mxmc_report_new(MXMC_FMT_TEXT, in->devnull, 0) : NULL;
+  if(rep) {
+    memset(&opt, 0, sizeof(opt));
+    opt.adapter = syn.adapter;
+    opt.dump = df;
+    for(k = 0; k < in->n_files; k++)
+      mxmc_run_file(in->files[k], &opt, rep);
+    mxmc_report_free(&rep);
+  }
+  if(df)
+    fclose(df);
+  for(line = dump ? strtok_r(dump, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+    struct mxm_json *req = NULL;
+    struct mxm_error e;
+    mxm_error_clear(&e);
+    if(mxm_json_parse(line, strlen(line), &req, &e) != MXM_OK)
+      continue;
+    if(syn.n == cap) {
+      size_t nc = cap ? cap * 2 : 1024;
+      struct mxm_json **nr = realloc(syn.reqs, nc * sizeof(*nr));
+      if(!nr) {
+        mxm_json_free(&req);
+        break;
+      }
+      syn.reqs = nr;
+      cap = nc;
+    }
+    syn.reqs[syn.n++] = req;
+  }
+  free(dump);
+  if(syn.n == 0) {
+    mxmb_warn("conform: Synapse row left out: no request was sent to the Synapse adapter");
+    goto out;
+  }
+  base = syn;
+  base.adapter = ref;
+  {
+    /* A Synapse pass over the whole corpus takes seconds: one pass per run,
+     * three timed runs each. */
+    struct mxmb_opts o = *opts;
+    if(o.repeat > 3)
+      o.repeat = 3;
+    o.run_seconds = 0; /* calibration stops at one pass */
+    mxmb_measure_pair(&o, replay_pass, &syn, replay_pass, &base, &s, &b);
+  }
+  row = mxmb_row_timed("conform", "case via Synapse adapter", &s);
+  per_case(row, (double)syn.n);
+  snprintf(row->baseline, sizeof(row->baseline), "same requests via mxm-ref-adapter");
+  row->ratio = s.median / b.median;
+  snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x mxm-ref-adapter time");
+  snprintf(row->note, sizeof(row->note), "%zu requests (the cases Synapse's hello admits); mxm-ref-adapter on "
+           "the same lines: %.0f cases/s; %zu faults", syn.n, 1e9 * (double)syn.n / b.median,
+           syn.faults + base.faults);
+out:
+  for(k = 0; k < syn.n; k++)
+    mxm_json_free(&syn.reqs[k]);
+  free(syn.reqs);
+  mxmc_adapter_stop(&syn.adapter);
+  mxmc_buf_free(&err);
+}
+
 /* The directory of this executable, where mxm-ref-adapter is built too. */
 static int adapter_path(char *buf, size_t len)
 {
@@ -171,17 +308,11 @@ int mxmb_section_conform(const struct mxmb_opts *opts)
     goto done;
   }
   row = mxmb_row_timed("conform", "case in-process", &b);
-  row->st.median /= (double)in.cases;
-  row->st.min /= (double)in.cases;
-  row->st.max /= (double)in.cases;
-  row->per_second = 1e9 / row->st.median;
+  per_case(row, (double)in.cases);
   snprintf(row->note, sizeof(row->note), "%zu files, %zu case runs per pass (case x room version), %zu not passed; "
            "mxmc_run_file, reference backend", in.n_files, in.cases, in.not_passed);
   row = mxmb_row_timed("conform", "case via mxm-ref-adapter", &s);
-  row->st.median /= (double)ad.cases;
-  row->st.min /= (double)ad.cases;
-  row->st.max /= (double)ad.cases;
-  row->per_second = 1e9 / row->st.median;
+  per_case(row, (double)ad.cases);
   snprintf(row->baseline, sizeof(row->baseline), "case in-process");
   row->ratio = (s.median / (double)ad.cases) / (b.median / (double)in.cases);
   snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x in-process time");
@@ -193,6 +324,7 @@ int mxmb_section_conform(const struct mxmb_opts *opts)
            (size_t)mxmc_adapter_restarts(ad.adapter), ad.not_passed);
   if(ad.cases != in.cases)
     mxmb_warn("conform: %zu case runs through the adapter, %zu in process", ad.cases, in.cases);
+  synapse_row(opts, &in, ad.adapter);
   mxmc_adapter_stop(&ad.adapter);
 done:
   for(k = 0; k < in.n_files; k++)

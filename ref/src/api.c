@@ -158,8 +158,12 @@ static enum mxm_status build_event(const struct mxm_state *st, const struct mxm_
   SET(ev, "room_id", mxm_json_new_string(room_id));
   SET(ev, "sender", mxm_json_new_string(call->caller));
   SET(ev, "state_key", mxm_json_new_string(target));
-  SET(ev, "content", content);
-  content = NULL;
+  {
+    /* mxm_json_object_set owns content from here, also when it fails. */
+    struct mxm_json *c = content;
+    content = NULL;
+    SET(ev, "content", c);
+  }
   SET(ev, "origin_server_ts", mxm_json_new_int(0));
   SET(ev, "depth", mxm_json_new_int(1));
   SET(ev, "prev_events", mxm_json_new_array());

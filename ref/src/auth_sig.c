@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
 #include "mxm/auth.h"
 #include "mxm/sign.h"
 
@@ -188,7 +189,7 @@ static enum mxm_sig_fact tpi_fact(const struct mxm_state *st, const struct mxm_e
     detail_set(detail, dlen, "signed.signatures is missing or not an object");
     return MXM_SIG_INVALID;
   }
-  keys = calloc(1, sizeof(*keys));
+  keys = mxmi_calloc(1, sizeof(*keys));
   if(!keys) {
     *fatal = mxm_error_set(err, MXM_E_NOMEM, "", "out of memory checking a third-party-invite signature");
     return MXM_SIG_UNKNOWN;
@@ -264,6 +265,7 @@ struct auth_try {
   size_t sigs, missing, tried;
   const char *missing_id; /* first key ID without a key, borrowed */
   int valid;
+  enum mxm_status fatal;  /* MXM_E_NOMEM: stopped, cannot decide */
 };
 
 static int try_server_sig(const char *key_id, size_t key_len, const struct mxm_json *val, void *ctx)
@@ -285,15 +287,13 @@ static int try_server_sig(const char *key_id, size_t key_len, const struct mxm_j
     return 0;
   }
   t->tried++;
-  if(mxm_verify_event_server(t->ev->json, t->rv, t->server, key_id, pk)) {
-    t->valid = 1;
-    return 1;
-  }
-  return 0;
+  t->fatal = mxm_verify_event_server_status(t->ev->json, t->rv, t->server, key_id, pk, &t->valid);
+  return t->fatal != MXM_OK || t->valid;
 }
 
 static enum mxm_sig_fact authoriser_fact(const struct mxm_state *st, const struct mxm_event *ev,
-                                         const struct mxm_room_version *rv, char *detail, size_t dlen)
+                                         const struct mxm_room_version *rv, char *detail, size_t dlen,
+                                         enum mxm_status *fatal, struct mxm_error *err)
 {
   const char *user = ev->u.member.join_authorised_via_users_server;
   const char *server;
@@ -311,6 +311,11 @@ static enum mxm_sig_fact authoriser_fact(const struct mxm_state *st, const struc
   t.rv = rv;
   t.server = server;
   (void)mxm_json_object_foreach(sigs, try_server_sig, &t);
+  if(t.fatal != MXM_OK) {
+    /* Out of memory is not "does not verify": no verdict may rest on it. */
+    *fatal = mxm_error_set(err, t.fatal, "/signatures", "out of memory checking the authorising server's signature");
+    return MXM_SIG_UNKNOWN;
+  }
   if(t.valid) {
     detail_set(detail, dlen, "signed by %.100s", server);
     return MXM_SIG_VALID;
@@ -349,7 +354,11 @@ enum mxm_status mxm_auth_facts_compute(const struct mxm_state *st, const struct 
     if(fatal != MXM_OK)
       return fatal;
   }
-  if(rv->restricted && ev->u.member.has_join_authorised)
-    out->authoriser_signature = authoriser_fact(st, ev, rv, out->authoriser_detail, sizeof(out->authoriser_detail));
+  if(rv->restricted && ev->u.member.has_join_authorised) {
+    out->authoriser_signature =
+        authoriser_fact(st, ev, rv, out->authoriser_detail, sizeof(out->authoriser_detail), &fatal, err);
+    if(fatal != MXM_OK)
+      return fatal;
+  }
   return MXM_OK;
 }

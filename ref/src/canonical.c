@@ -62,6 +62,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
+
 #define MAX_SAFE_INT INT64_C(9007199254740991) /* 2^53 - 1 */
 
 enum mxm_canon_mode mxm_canon_mode_for(const struct mxm_room_version *rv)
@@ -98,7 +100,7 @@ static int put(struct enc *e, const char *s, size_t n)
       }
       cap *= 2;
     }
-    nb = realloc(e->buf, cap);
+    nb = mxmi_realloc(e->buf, cap);
     if(!nb) {
       e->st = mxm_error_set(e->err, MXM_E_NOMEM, "", "out of memory writing canonical JSON");
       return 0;
@@ -531,7 +533,7 @@ static int put_object(struct enc *e, const struct mxm_json *j, int depth)
   struct collect c = {NULL, 0, n};
   int ok = 1;
   if(n) {
-    c.m = malloc(n * sizeof(*c.m));
+    c.m = mxmi_malloc(n * sizeof(*c.m));
     if(!c.m)
       return fail(e, MXM_E_NOMEM, "out of memory sorting object keys");
     (void)mxm_json_object_foreach(j, collect_member, &c);

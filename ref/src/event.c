@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
 #include "event_int.h"
 #include "limits.h"
 #include "mxm/canonical.h"
@@ -437,7 +438,7 @@ static enum mxm_status ref_list(struct parse *p, const struct mxm_json *root, co
   if(n > MXM_MAX_EVENT_REFS)
     return mxm_error_set(p->err, MXM_E_TOO_BIG, key_pointer(where, sizeof(where), key),
                          "\"%s\" has %zu entries", key, n);
-  ids = calloc(n, sizeof(*ids));
+  ids = mxmi_calloc(n, sizeof(*ids));
   if(!ids)
     return mxm_error_set(p->err, MXM_E_NOMEM, key_pointer(where, sizeof(where), key), "out of memory");
   for(i = 0; i < n; i++) {
@@ -762,7 +763,7 @@ static enum mxm_status pl_map(struct mxm_power_levels *pl, const struct mxm_room
   n = mxm_json_object_len(map);
   if(n == 0)
     return MXM_OK;
-  w.entries = calloc(n, sizeof(*w.entries));
+  w.entries = mxmi_calloc(n, sizeof(*w.entries));
   if(!w.entries)
     return MXM_E_NOMEM;
   w.pl = pl;
@@ -876,7 +877,7 @@ static enum mxm_status parse_create(struct parse *p, const struct mxm_json *cont
   }
   if(n == 0)
     return MXM_OK;
-  c->additional_creators = calloc(n, sizeof(*c->additional_creators));
+  c->additional_creators = mxmi_calloc(n, sizeof(*c->additional_creators));
   if(!c->additional_creators)
     return mxm_error_set(p->err, MXM_E_NOMEM, "/content/additional_creators", "out of memory");
   for(i = 0; i < n; i++)
@@ -900,7 +901,7 @@ static enum mxm_status parse_tpi(struct parse *p, const struct mxm_json *content
   t->public_key = plain_string(mxm_json_get(content, "public_key"), NULL);
   if(n == 0)
     return MXM_OK;
-  t->public_keys = calloc(n, sizeof(*t->public_keys));
+  t->public_keys = mxmi_calloc(n, sizeof(*t->public_keys));
   if(!t->public_keys)
     return mxm_error_set(p->err, MXM_E_NOMEM, "/content/public_keys", "out of memory");
   for(i = 0; i < n; i++) {
@@ -1159,7 +1160,7 @@ static enum mxm_status event_from_json(const struct mxm_json *json, const struct
      (st = check_size(&p, json)) != MXM_OK)
     return st;
 
-  ev = calloc(1, sizeof(*ev));
+  ev = mxmi_calloc(1, sizeof(*ev));
   if(!ev)
     return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");
   ev->json = mxm_json_ref(json);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
+
 #define JO(j) ((struct json_object *)(j))
 #define CJO(j) ((const struct json_object *)(j))
 #define MJ(o) ((struct mxm_json *)(o))
@@ -294,11 +296,18 @@ enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **ou
       return mxm_error_set(err, MXM_E_MALFORMED, "", "%s at byte offset %zu", why, bad);
   }
 
-  tok = json_tokener_new_ex(MXM_JSON_MAX_DEPTH);
+  tok = mxmi_alloc_fails() ? NULL : json_tokener_new_ex(MXM_JSON_MAX_DEPTH);
   if(!tok)
     return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory creating the JSON tokenizer");
   json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 
+  /* json-c allocates every value it parses; the hook fails the whole
+   * parse as one allocation point (json-c 0.16 reports its own
+   * out-of-memory only as a NULL result, which the checks below see). */
+  if(mxmi_alloc_fails()) {
+    st = mxm_error_set(err, MXM_E_NOMEM, "", "out of memory parsing JSON");
+    goto fail;
+  }
   obj = json_tokener_parse_ex(tok, buf, (int)len);
   jerr = json_tokener_get_error(tok);
   end = json_tokener_get_parse_end(tok);
@@ -481,19 +490,21 @@ int mxm_json_object_foreach(const struct mxm_json *j, mxm_json_member_fn fn, voi
   return 0;
 }
 
-/* --- building --- */
-struct mxm_json *mxm_json_new_object(void) { return MJ(json_object_new_object()); }
-struct mxm_json *mxm_json_new_array(void) { return MJ(json_object_new_array()); }
-struct mxm_json *mxm_json_new_string(const char *s) { return s ? MJ(json_object_new_string(s)) : NULL; }
+/* --- building (each json-c constructor is one allocation point) --- */
+#define NEW_OR_NULL(call) (mxmi_alloc_fails() ? NULL : MJ(call))
+struct mxm_json *mxm_json_new_object(void) { return NEW_OR_NULL(json_object_new_object()); }
+struct mxm_json *mxm_json_new_array(void) { return NEW_OR_NULL(json_object_new_array()); }
+struct mxm_json *mxm_json_new_string(const char *s) { return s ? NEW_OR_NULL(json_object_new_string(s)) : NULL; }
 struct mxm_json *mxm_json_new_string_len(const char *s, size_t len)
 {
   if(!s || len > (size_t)INT32_MAX)
     return NULL;
-  return MJ(json_object_new_string_len(s, (int)len));
+  return NEW_OR_NULL(json_object_new_string_len(s, (int)len));
 }
-struct mxm_json *mxm_json_new_int(int64_t v) { return MJ(json_object_new_int64(v)); }
-struct mxm_json *mxm_json_new_double(double v) { return MJ(json_object_new_double(v)); }
-struct mxm_json *mxm_json_new_bool(int v) { return MJ(json_object_new_boolean(v ? 1 : 0)); }
+struct mxm_json *mxm_json_new_int(int64_t v) { return NEW_OR_NULL(json_object_new_int64(v)); }
+struct mxm_json *mxm_json_new_double(double v) { return NEW_OR_NULL(json_object_new_double(v)); }
+struct mxm_json *mxm_json_new_bool(int v) { return NEW_OR_NULL(json_object_new_boolean(v ? 1 : 0)); }
+#undef NEW_OR_NULL
 
 struct mxm_json *mxm_json_new_null(void) { return NULLM; }
 
@@ -511,7 +522,7 @@ enum mxm_status mxm_json_object_set(struct mxm_json *obj, const char *key, struc
   }
   if(!val)
     return MXM_E_NOMEM; /* the value failed to allocate */
-  if(json_object_object_add(JO(obj), key, v) != 0) {
+  if(mxmi_alloc_fails() || json_object_object_add(JO(obj), key, v) != 0) {
     json_object_put(v);
     return MXM_E_NOMEM;
   }
@@ -533,7 +544,7 @@ enum mxm_status mxm_json_array_add(struct mxm_json *arr, struct mxm_json *val)
   }
   if(!val)
     return MXM_E_NOMEM;
-  if(json_object_array_add(JO(arr), v) != 0) {
+  if(mxmi_alloc_fails() || json_object_array_add(JO(arr), v) != 0) {
     json_object_put(v);
     return MXM_E_NOMEM;
   }
@@ -555,7 +566,7 @@ struct mxm_json *mxm_json_copy(const struct mxm_json *j)
   struct json_object *dst = NULL;
   if(!j || is_null_marker(j))
     return mxm_json_new_null();
-  if(json_object_deep_copy(JO((uintptr_t)j), &dst, NULL) != 0)
+  if(mxmi_alloc_fails() || json_object_deep_copy(JO((uintptr_t)j), &dst, NULL) != 0)
     return NULL;
   return MJ(dst);
 }
@@ -566,10 +577,12 @@ char *mxm_json_to_string(const struct mxm_json *j, size_t *len_out)
   const char *s;
   char *copy;
   struct json_object *o = (j && !is_null_marker(j)) ? JO((uintptr_t)j) : NULL;
+  if(mxmi_alloc_fails())
+    return NULL; /* json-c's print buffer */
   s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
   if(!s)
     return NULL;
-  copy = malloc(n + 1);
+  copy = mxmi_malloc(n + 1);
   if(!copy)
     return NULL;
   memcpy(copy, s, n);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
 #include "mxm/room.h"
 #include "state_int.h" /* mxmi_profile_hash */
 
@@ -36,7 +37,7 @@ enum mxm_status mxm_room_new(const struct mxm_room_version *rv, const struct mxm
   *out = NULL;
   if(!rv)
     return MXM_E_USAGE;
-  room = calloc(1, sizeof(*room));
+  room = mxmi_calloc(1, sizeof(*room));
   if(!room)
     return MXM_E_NOMEM;
   s = mxm_state_new(rv, &room->st);

@@ -303,25 +303,36 @@ int mxm_verify_detached_b64(const char *msg, size_t len, const char *sig_b64, co
   return crypto_sign_verify_detached(sig, (const unsigned char *)msg, len, public_key) == 0;
 }
 
-int mxm_verify_json_mode(const struct mxm_json *obj, const char *entity, const char *key_id,
-                         const unsigned char public_key[32], enum mxm_canon_mode mode)
+/* The verification, telling "does not verify" (MXM_OK, *valid = 0) from
+ * "could not check" (MXM_E_NOMEM). */
+static enum mxm_status verify_json_status(const struct mxm_json *obj, const char *entity, const char *key_id,
+                                          const unsigned char public_key[32], enum mxm_canon_mode mode, int *valid)
 {
   const char *sig_b64;
   unsigned char sig[96];
   char *bytes = NULL;
   size_t len = 0;
-  int ok;
+  enum mxm_status st;
+  *valid = 0;
   if(!obj || !entity || !has_ed25519_prefix(key_id) || !public_key || !crypto_ready())
-    return 0;
+    return MXM_OK;
   sig_b64 = mxm_json_string(mxm_json_get(mxm_json_get(mxm_json_get(obj, "signatures"), entity), key_id));
   if(!sig_b64 || mxm_base64_decode_any(sig_b64, sig, sizeof(sig)) != crypto_sign_BYTES)
-    return 0;
-  if(mxm_signing_bytes(obj, mode, &bytes, &len, NULL) != MXM_OK)
-    return 0;
+    return MXM_OK;
+  st = mxm_signing_bytes(obj, mode, &bytes, &len, NULL);
+  if(st != MXM_OK)
+    return st == MXM_E_NOMEM ? st : MXM_OK; /* not canonical JSON: cannot carry a valid signature */
   trace_verify(bytes, len, sig, public_key);
-  ok = crypto_sign_verify_detached(sig, (const unsigned char *)bytes, len, public_key) == 0;
+  *valid = crypto_sign_verify_detached(sig, (const unsigned char *)bytes, len, public_key) == 0;
   free(bytes);
-  return ok;
+  return MXM_OK;
+}
+
+int mxm_verify_json_mode(const struct mxm_json *obj, const char *entity, const char *key_id,
+                         const unsigned char public_key[32], enum mxm_canon_mode mode)
+{
+  int valid;
+  return verify_json_status(obj, entity, key_id, public_key, mode, &valid) == MXM_OK && valid;
 }
 
 int mxm_verify_json(const struct mxm_json *obj, const char *entity, const char *key_id,
@@ -507,14 +518,29 @@ enum mxm_status mxm_sign_event(struct mxm_json *event, const struct mxm_room_ver
   return put_signature(event, server, key->key_id, sig_b64, err);
 }
 
+enum mxm_status mxm_verify_event_server_status(const struct mxm_json *event, const struct mxm_room_version *rv,
+                                               const char *server, const char *key_id,
+                                               const unsigned char public_key[32], int *valid)
+{
+  struct mxm_json *red = NULL;
+  enum mxm_status st;
+  int ok = 0;
+  if(valid)
+    *valid = 0;
+  if(!valid || !rv)
+    return MXM_E_USAGE;
+  st = mxmi_redact_shared(event, rv, &red, NULL);
+  if(st != MXM_OK)
+    return st == MXM_E_NOMEM ? st : MXM_OK; /* not an event object: nothing verifies */
+  st = verify_json_status(red, server, key_id, public_key, mxm_canon_mode_for(rv), &ok);
+  mxm_json_free(&red);
+  *valid = ok;
+  return st;
+}
+
 int mxm_verify_event_server(const struct mxm_json *event, const struct mxm_room_version *rv,
                             const char *server, const char *key_id, const unsigned char public_key[32])
 {
-  struct mxm_json *red = NULL;
-  int ok;
-  if(!rv || mxmi_redact_shared(event, rv, &red, NULL) != MXM_OK)
-    return 0;
-  ok = mxm_verify_json_mode(red, server, key_id, public_key, mxm_canon_mode_for(rv));
-  mxm_json_free(&red);
-  return ok;
+  int valid;
+  return mxm_verify_event_server_status(event, rv, server, key_id, public_key, &valid) == MXM_OK && valid;
 }

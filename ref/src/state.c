@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_int.h"
 #include "event_int.h"
 #include "limits.h"
 #include "mxm/sign.h" /* mxm_base64_decode_any */
@@ -80,7 +81,7 @@ static const char *str_at(const struct mxm_state *st, mxmi_str off)
 }
 
 /* Grow a table to new_cap slots of size elem; NULL on out-of-memory. */
-static void *table_alloc(size_t new_cap, size_t elem) { return calloc(new_cap, elem); }
+static void *table_alloc(size_t new_cap, size_t elem) { return mxmi_calloc(new_cap, elem); }
 
 static int intern_grow(struct mxm_state *st)
 {
@@ -124,7 +125,7 @@ static mxmi_str intern(struct mxm_state *st, const char *s)
       cap = (size_t)UINT32_MAX;
     if(st->arena_len + len + 1 > cap)
       return 0;
-    a = realloc(st->arena, cap);
+    a = mxmi_realloc(st->arena, cap);
     if(!a)
       return 0;
     st->arena = a;
@@ -161,12 +162,12 @@ enum mxm_status mxm_state_new(const struct mxm_room_version *rv, struct mxm_stat
   *out = NULL;
   if(!rv)
     return MXM_E_USAGE;
-  st = calloc(1, sizeof(*st));
+  st = mxmi_calloc(1, sizeof(*st));
   if(!st)
     return MXM_E_NOMEM;
   st->rv = rv;
   st->arena_cap = 4096;
-  st->arena = malloc(st->arena_cap);
+  st->arena = mxmi_malloc(st->arena_cap);
   if(!st->arena) {
     free(st);
     return MXM_E_NOMEM;
@@ -206,7 +207,7 @@ static void *dup_mem(const void *p, size_t n)
   void *q;
   if(!p || n == 0)
     return NULL;
-  q = malloc(n);
+  q = mxmi_malloc(n);
   if(q)
     memcpy(q, p, n);
   return q;
@@ -236,18 +237,18 @@ struct mxm_state *mxm_state_copy(const struct mxm_state *st)
   size_t i;
   if(!st)
     return NULL;
-  c = calloc(1, sizeof(*c));
+  c = mxmi_calloc(1, sizeof(*c));
   if(!c)
     return NULL;
   *c = *st;
-  c->arena = malloc(st->arena_cap);
+  c->arena = mxmi_malloc(st->arena_cap);
   if(c->arena)
     memcpy(c->arena, st->arena, st->arena_len);
   c->intern = st->intern_cap ? dup_mem(st->intern, st->intern_cap * sizeof(*st->intern)) : NULL;
   c->members = st->members_cap ? dup_mem(st->members, st->members_cap * sizeof(*st->members)) : NULL;
   c->refs = st->refs_cap ? dup_mem(st->refs, st->refs_cap * sizeof(*st->refs)) : NULL;
-  c->events = st->events_cap ? calloc(st->events_cap, sizeof(*st->events)) : NULL;
-  c->keys = st->keys_cap ? calloc(st->keys_cap, sizeof(*st->keys)) : NULL;
+  c->events = st->events_cap ? mxmi_calloc(st->events_cap, sizeof(*st->events)) : NULL;
+  c->keys = st->keys_cap ? mxmi_calloc(st->keys_cap, sizeof(*st->keys)) : NULL;
   c->keys_count = 0;
   if(!c->arena || (st->intern_cap && !c->intern) || (st->members_cap && !c->members) ||
      (st->refs_cap && !c->refs) || (st->events_cap && !c->events) || (st->keys_cap && !c->keys)) {
@@ -603,7 +604,7 @@ enum mxm_status mxm_state_add_server_key(struct mxm_state *st, const char *serve
   }
   if(st->keys_count == st->keys_cap) {
     size_t cap = st->keys_cap ? st->keys_cap * 2 : 8;
-    struct mxmi_server_key *t = realloc(st->keys, cap * sizeof(*t));
+    struct mxmi_server_key *t = mxmi_realloc(st->keys, cap * sizeof(*t));
     if(!t)
       return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");
     st->keys = t;

@@ -84,6 +84,13 @@ enum mxm_status mxm_sign_event(struct mxm_json *event, const struct mxm_room_ver
  * one of the given keys. */
 int mxm_verify_event_server(const struct mxm_json *event, const struct mxm_room_version *rv,
                             const char *server, const char *key_id, const unsigned char public_key[32]);
+/* The same for a caller that must tell "does not verify" from "could not
+ * check": MXM_OK with *valid set to 0 or 1, MXM_E_NOMEM when the redaction
+ * or the canonical encoding ran out of memory (mxm_verify_event_server
+ * answers 0 then), MXM_E_USAGE without rv or valid. */
+enum mxm_status mxm_verify_event_server_status(const struct mxm_json *event, const struct mxm_room_version *rv,
+                                               const char *server, const char *key_id,
+                                               const unsigned char public_key[32], int *valid) MXM_MUST_CHECK;
 
 /* Room version 12: the room ID is "!" + the create event's ID without the
  * leading "$" (content/rooms/v12.md). create_event must be the m.room.create
