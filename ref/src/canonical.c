@@ -54,6 +54,7 @@
  * MXM_E_TOO_BIG), so recursion depth is bounded.
  */
 #include "mxm/canonical.h"
+#include "canonical_int.h"
 
 #include <float.h>
 #include <math.h>
@@ -84,12 +85,17 @@ struct enc {
   size_t path_len;
   const char *const *omit; /* top-level keys written as if absent */
   size_t n_omit;
+  int count_only;          /* mxmi_canonical_length: count bytes, write none */
 };
 
 static int put(struct enc *e, const char *s, size_t n)
 {
   if(e->st != MXM_OK)
     return 0;
+  if(e->count_only) {
+    e->len += n;
+    return 1;
+  }
   if(n > e->cap - e->len) {
     size_t cap = e->cap ? e->cap : 256;
     char *nb;
@@ -123,6 +129,8 @@ static size_t path_push_key(struct enc *e, const char *key, size_t klen)
   size_t old = e->path_len;
   size_t room = sizeof(e->path) - 1;
   size_t i;
+  if(e->count_only)
+    return old; /* counting reports no pointer */
   if(e->path_len < room)
     e->path[e->path_len++] = '/';
   for(i = 0; i < klen && e->path_len < room; i++) {
@@ -145,6 +153,8 @@ static size_t path_push_key(struct enc *e, const char *key, size_t klen)
 static size_t path_push_index(struct enc *e, size_t idx)
 {
   char tmp[32];
+  if(e->count_only)
+    return e->path_len;
   int n = snprintf(tmp, sizeof(tmp), "%zu", idx);
   return path_push_key(e, tmp, (size_t)(n > 0 ? n : 0));
 }
@@ -274,7 +284,18 @@ static int put_string(struct enc *e, const char *str, size_t len)
 static int put_int(struct enc *e, int64_t v)
 {
   char tmp[32];
-  int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
+  int n;
+  if(e->count_only) {
+    /* the length of "%lld": a sign, then the digits */
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t digits = 1;
+    while(u >= 10) {
+      u /= 10;
+      digits++;
+    }
+    return put(e, NULL, digits + (v < 0));
+  }
+  n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
   return put(e, tmp, (size_t)n);
 }
 
@@ -527,11 +548,30 @@ static int omitted(const struct enc *e, const struct member *m)
   return 0;
 }
 
+struct count_walk {
+  struct enc *e;
+  int depth;
+  size_t i;
+};
+
+/* Counting needs no key order: the same members, in storage order. */
+static int count_member(const char *key, size_t key_len, const struct mxm_json *val, void *ctx)
+{
+  struct count_walk *w = ctx;
+  int ok = (w->i++ == 0 || putc1(w->e, ',')) && put_string(w->e, key, key_len) && putc1(w->e, ':') &&
+           put_value(w->e, val, w->depth + 1);
+  return !ok;
+}
+
 static int put_object(struct enc *e, const struct mxm_json *j, int depth)
 {
   size_t n = mxm_json_object_len(j), i;
   struct collect c = {NULL, 0, n};
   int ok = 1;
+  if(e->count_only) {
+    struct count_walk w = {e, depth, 0};
+    return putc1(e, '{') && mxm_json_object_foreach(j, count_member, &w) == 0 && putc1(e, '}');
+  }
   if(n) {
     c.m = mxmi_malloc(n * sizeof(*c.m));
     if(!c.m)
@@ -606,6 +646,22 @@ enum mxm_status mxm_canonical_encode(const struct mxm_json *j, enum mxm_canon_mo
                                      size_t *out_len, struct mxm_error *err)
 {
   return mxm_canonical_encode_without(j, mode, NULL, 0, out, out_len, err);
+}
+
+enum mxm_status mxmi_canonical_length(const struct mxm_json *j, enum mxm_canon_mode mode, size_t *len)
+{
+  struct enc e;
+  memset(&e, 0, sizeof(e));
+  e.mode = mode;
+  e.st = MXM_OK;
+  e.count_only = 1;
+  if(!len || (mode != MXM_CANON_STRICT && mode != MXM_CANON_LAX))
+    return MXM_E_USAGE;
+  *len = 0;
+  if(!put_value(&e, j, 1))
+    return e.st != MXM_OK ? e.st : MXM_E_NOMEM;
+  *len = e.len;
+  return MXM_OK;
 }
 
 enum mxm_status mxm_canonical_encode_without(const struct mxm_json *j, enum mxm_canon_mode mode,

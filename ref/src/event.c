@@ -22,7 +22,9 @@
 #include <string.h>
 
 #include "alloc_int.h"
+#include "canonical_int.h"
 #include "event_int.h"
+#include "json_int.h"
 #include "limits.h"
 #include "mxm/canonical.h"
 #include "mxm/sign.h"
@@ -999,39 +1001,154 @@ static enum mxm_event_kind kind_of(const char *type)
 }
 
 /*
- * Whole-event size as canonical JSON (C-S "Size limits").
+ * Whole-event size as canonical JSON (C-S "Size limits"), decided without
+ * encoding the event whenever its raw text proves the answer.
  *
- * In v1-v5 (lax) the encoder refuses a few values no server can sign
- * (1e400, integers beyond int64). DECISION: such an event still parses,
- * measured by its plain serialisation instead, so that a power-levels event
+ * Let R be the length of the text the event was parsed from, and C the
+ * length of what the limit is measured on: the canonical JSON of the
+ * event, or, in v1-v5 when the lax encoder refuses a value (below), its
+ * plain serialisation S. The parser's pre-scan counts (json_int.h) the
+ * whitespace W outside strings, the escapes, the number literals and the
+ * object keys. Claim: for every text the parser accepts,
+ *
+ *     R - W - E - N  <=  C  <=  R + G
+ *
+ * with E = 5 per \uXXXX escape + 1 per \/ escape, N = (n - 1) per number
+ * literal of n bytes with a fraction or exponent + 1 per "-0" + (n - 20) per
+ * integer literal of n > 20 bytes, and G = (MXMI_JSON_NUMBER_MAX - n) per
+ * fraction/exponent literal of n < MXMI_JSON_NUMBER_MAX bytes; the left
+ * inequality holds when no object repeats a key. Proof, piece by piece of
+ * the text (canonical JSON and json-c's plain serialisation both write
+ * structure as { } [ ] , : with no whitespace, and keep each key once):
+ *   - Whitespace outside strings: gone (W bytes).
+ *   - Strings and keys: a raw character stays as it is (the pre-scan
+ *     refused raw control characters, so nothing raw needs an escape); \"
+ *     \\ \b \f \n \r \t stay two bytes; \/ becomes one; \uXXXX (6 bytes)
+ *     becomes its character: 1 to 3 bytes of UTF-8, a 2-byte short escape,
+ *     or \u00XX for the other control characters (6); a surrogate pair (12)
+ *     becomes 4 bytes; a lone surrogate U+FFFD (3). Never longer, and at
+ *     most 5 bytes shorter per \u escape (so E), 1 per \/.
+ *   - Integer literals (no fraction, no exponent; JSON has no leading zeros
+ *     or "+"): inside 64 bits both forms write the same digits, but "-0" is
+ *     "0". Outside, the lax encoder refuses the event (S is measured) and
+ *     json-c writes the value saturated to INT64_MIN or UINT64_MAX (20
+ *     bytes) from a literal of at least 20 bytes (negative) or 19 digits
+ *     that is larger than what it prints: never longer, n - 20 shorter at
+ *     most. (Strict rooms refuse such integers before this check.)
+ *   - Literals with a fraction or exponent: canonical JSON writes "0" at
+ *     the shortest and at most MXMI_JSON_NUMBER_MAX bytes ("1e15" grows to
+ *     "1000000000000000", "1e-7" to "1e-07"); S keeps the literal's text.
+ *     Strict rooms refuse them before this check.
+ *   - true, false, null: unchanged.
+ *   - A repeated key keeps one value (json-c keeps the last): C can only
+ *     shrink, which breaks only the left inequality; it is used only when
+ *     the tree has as many object members as the text has keys.
+ * So R + G <= limit proves the limit holds and R - W - E - N > limit (no
+ * repeated key) proves it fails, without encoding; R + G is the common
+ * case (G = 0 without such numbers, and W, E, N are then slack). Between
+ * the two, and for a tree with no text (mxm_event_from_json), the size is
+ * measured by mxmi_canonical_length, which runs the encoder without
+ * writing; only an event the lax encoder refuses is serialised (S). The
+ * boundaries are pinned by test_event_parse.c ("size check").
+ *
+ * DECISION (v1-v5): the lax encoder refuses a few values no server can
+ * sign (1e400, integers beyond int64); such an event still parses,
+ * measured by its plain serialisation S, so that a power-levels event
  * holding 1e400 reaches the power-levels rule, which rejects it as
  * v1-floaty-power-levels.md says ("Infinity ... cause the powerlevel event
  * to be rejected"), rather than being undecidable.
+ *
+ * On success *size_max is an upper bound of C and *exact says whether it
+ * is C itself (mxm_event_check_release reuses them).
  */
-static enum mxm_status check_size(struct parse *p, const struct mxm_json *root)
+
+/* Object members in the tree (a repeated key in the text is one member). */
+static int count_members_cb(const char *key, size_t key_len, const struct mxm_json *val, void *ctx);
+static size_t count_members(const struct mxm_json *j)
+{
+  size_t n = 0, i, len;
+  switch(mxm_json_type(j)) {
+  case MXM_JSON_OBJECT:
+    n = mxm_json_object_len(j);
+    (void)mxm_json_object_foreach(j, count_members_cb, &n);
+    return n;
+  case MXM_JSON_ARRAY:
+    len = mxm_json_array_len(j);
+    for(i = 0; i < len; i++)
+      n += count_members(mxm_json_array_get(j, i));
+    return n;
+  default:
+    return 0;
+  }
+}
+static int count_members_cb(const char *key, size_t key_len, const struct mxm_json *val, void *ctx)
+{
+  (void)key;
+  (void)key_len;
+  *(size_t *)ctx += count_members(val);
+  return 0;
+}
+
+static enum mxm_status too_big(struct parse *p, size_t len, int exact, size_t raw_len)
+{
+  if(exact)
+    return mxm_error_set(p->err, MXM_E_TOO_BIG, "", "event is %zu bytes as canonical JSON; the limit is %d", len,
+                         MXM_MAX_EVENT_BYTES);
+  return mxm_error_set(p->err, MXM_E_TOO_BIG, "",
+                       "event is at least %zu bytes as canonical JSON (%zu bytes of text); the limit is %d", len,
+                       raw_len, MXM_MAX_EVENT_BYTES);
+}
+
+/* C measured: canonical length, or S for an event the lax encoder refuses.
+ * Errors as the encoder's (status, pointer, message). */
+static enum mxm_status measure_size(const struct mxm_room_version *rv, const struct mxm_json *root, size_t *len,
+                                    struct mxm_error *err)
 {
   char *out = NULL;
-  size_t len = 0;
   struct mxm_error cerr;
-  enum mxm_status st = mxm_canonical_encode(root, mxm_canon_mode_for(p->rv), &out, &len, &cerr);
+  enum mxm_status st = mxmi_canonical_length(root, mxm_canon_mode_for(rv), len);
+  if(st == MXM_OK)
+    return MXM_OK;
+  /* The encoder refuses the event (or ran out of memory): run it for real,
+   * for its exact error, and in v1-v5 fall back to the plain form. */
+  st = mxm_canonical_encode(root, mxm_canon_mode_for(rv), &out, len, &cerr);
   free(out);
   out = NULL;
-  if(st == MXM_E_MALFORMED && !p->rv->strict_canonical) {
-    out = mxm_json_to_string(root, &len);
+  if(st == MXM_E_MALFORMED && !rv->strict_canonical) {
+    out = mxm_json_to_string(root, len);
     if(!out)
-      return mxm_error_set(p->err, MXM_E_NOMEM, "", "out of memory");
+      return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");
     free(out);
-    st = MXM_OK;
+    return MXM_OK;
   }
-  if(st != MXM_OK) {
-    if(p->err)
-      *p->err = cerr; /* the encoder's status, pointer and message */
+  if(st != MXM_OK && err)
+    *err = cerr;
+  return st;
+}
+
+static enum mxm_status check_size(struct parse *p, const struct mxm_json *root, size_t raw_len,
+                                  const struct mxmi_json_stats *raw, size_t *size_max, int *exact)
+{
+  size_t len = 0;
+  enum mxm_status st;
+  if(raw) {
+    size_t hi = raw_len + raw->num_grow, slack = raw->ws + raw->esc_shrink + raw->num_shrink;
+    size_t lo = raw_len > slack ? raw_len - slack : 0;
+    if(hi <= MXM_MAX_EVENT_BYTES) {
+      *size_max = hi;
+      *exact = lo == hi;
+      return MXM_OK;
+    }
+    if(lo > MXM_MAX_EVENT_BYTES && count_members(root) == raw->n_keys)
+      return too_big(p, lo, lo == hi, raw_len);
+  }
+  st = measure_size(p->rv, root, &len, p->err);
+  if(st != MXM_OK)
     return st;
-  }
   if(len > MXM_MAX_EVENT_BYTES)
-    return mxm_error_set(p->err, MXM_E_TOO_BIG, "",
-                         "event is %zu bytes as canonical JSON; the limit is %d", len,
-                         MXM_MAX_EVENT_BYTES);
+    return too_big(p, len, 1, raw_len);
+  *size_max = len;
+  *exact = 1;
   return MXM_OK;
 }
 
@@ -1121,22 +1238,23 @@ static enum mxm_status parse_fields(struct parse *p, const struct mxm_json *root
 }
 
 /*
- * The body of mxm_event_from_json. raw_len is the length of the JSON text
- * the tree was parsed from, or 0 if unknown. In a strict room (v6+) whose
- * values passed strict_value, the canonical form is never longer than the
- * RFC 8259 text it came from: whitespace goes, integers keep their digits
- * (JSON forbids leading zeros and '+'; "-0" shrinks to "0"), a string
- * escape never grows (canonical JSON escapes only what JSON must escape,
- * with the shortest form, and writes non-ASCII raw), and duplicate keys
- * collapse. So raw_len <= MXM_MAX_EVENT_BYTES proves the size limit holds
- * without encoding.
+ * The body of mxm_event_from_json and mxm_event_parse. raw is what the
+ * parser counted in the raw_len bytes of text the tree came from, or NULL
+ * for a tree without text. It lets check_size decide from the text, and
+ * tells whether strict_value can find anything: a v6+ event fails it only
+ * with a number written with a fraction or exponent, an integer of 16 or
+ * more digits (|v| < 10^15 < 2^53 otherwise), or nesting deeper than
+ * MXM_JSON_MAX_DEPTH, which the text would show.
  */
 static enum mxm_status event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
-                                       size_t raw_len, struct mxm_event **out, struct mxm_error *err)
+                                       size_t raw_len, const struct mxmi_json_stats *raw, struct mxm_event **out,
+                                       struct mxm_error *err)
 {
   struct parse p;
   struct mxm_event *ev;
   enum mxm_status st;
+  size_t size_max = 0;
+  int size_exact = 0;
   if(!out)
     return mxm_error_set(err, MXM_E_USAGE, "", "no output pointer");
   *out = NULL;
@@ -1149,21 +1267,23 @@ static enum mxm_status event_from_json(const struct mxm_json *json, const struct
   p.rv = rv;
   p.err = err;
 
-  if(rv->strict_canonical) {
+  if(rv->strict_canonical &&
+     !(raw && raw->n_frac == 0 && raw->n_long_int == 0 && raw->max_depth <= MXM_JSON_MAX_DEPTH)) {
     struct strict_walk w = {&p, 0, MXM_OK, 0};
     if(strict_value(&w, json) != MXM_OK) {
       struct strict_walk named = {&p, 0, MXM_OK, 1}; /* again, naming the value */
       return strict_value(&named, json);
     }
   }
-  if(!(rv->strict_canonical && raw_len > 0 && raw_len <= MXM_MAX_EVENT_BYTES) &&
-     (st = check_size(&p, json)) != MXM_OK)
+  if((st = check_size(&p, json, raw_len, raw, &size_max, &size_exact)) != MXM_OK)
     return st;
 
   ev = mxmi_calloc(1, sizeof(*ev));
   if(!ev)
     return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");
   ev->json = mxm_json_ref(json);
+  ev->size_max = size_max;
+  ev->size_exact = size_exact;
   /* On failure mxm_event_free releases whatever was built: every owned
    * pointer starts NULL (calloc). */
   st = parse_fields(&p, ev->json, ev);
@@ -1178,13 +1298,14 @@ static enum mxm_status event_from_json(const struct mxm_json *json, const struct
 enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
                                     struct mxm_event **out, struct mxm_error *err)
 {
-  return event_from_json(json, rv, 0, out, err);
+  return event_from_json(json, rv, 0, NULL, out, err);
 }
 
 enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_room_version *rv,
                                 struct mxm_event **out, struct mxm_error *err)
 {
   struct mxm_json *json = NULL;
+  struct mxmi_json_stats raw;
   enum mxm_status st;
   if(!out)
     return mxm_error_set(err, MXM_E_USAGE, "", "no output pointer");
@@ -1196,10 +1317,10 @@ enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_ro
                          "input is %zu bytes; events are limited to %d bytes of canonical JSON "
                          "and inputs to %zu raw bytes", len, MXM_MAX_EVENT_BYTES,
                          MXM_MAX_EVENT_INPUT_BYTES);
-  st = mxm_json_parse(buf ? buf : "", len, &json, err);
+  st = mxmi_json_parse_stats(buf ? buf : "", len, &json, &raw, err);
   if(st != MXM_OK)
     return st;
-  st = event_from_json(json, rv, len, out, err);
+  st = event_from_json(json, rv, len, &raw, out, err);
   mxm_json_free(&json);
   return st;
 }
@@ -1207,26 +1328,25 @@ enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_ro
 enum mxm_status mxm_event_check_release(const struct mxm_event *ev, const struct mxm_room_version *rv,
                                         enum mxm_spec_release release, struct mxm_error *err)
 {
-  char *out = NULL;
   size_t len = 0;
   enum mxm_status st;
   if(!ev || !rv)
     return mxm_error_set(err, MXM_E_USAGE, "", "no event or no room version");
   if(mxm_spec_edit_active("event.size_65536", release))
     return MXM_OK;
-  /* Measured as parsing does: canonical JSON, or the plain serialisation
-   * for a v1-v5 value the lax encoder refuses. */
-  st = mxm_canonical_encode(ev->json, mxm_canon_mode_for(rv), &out, &len, NULL);
-  free(out);
-  if(st == MXM_E_MALFORMED && !rv->strict_canonical) {
-    out = mxm_json_to_string(ev->json, &len);
-    if(!out)
-      return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");
-    free(out);
-    st = MXM_OK;
+  /* Parsing left a proven upper bound (exact when measured): it settles
+   * almost every event without measuring again. */
+  if(ev->size_max && ev->size_max <= MXM_MAX_EVENT_BYTES - 1)
+    return MXM_OK;
+  if(ev->size_max && ev->size_exact) {
+    len = ev->size_max;
+  } else {
+    /* Measured as parsing does: canonical JSON, or the plain serialisation
+     * for a v1-v5 value the lax encoder refuses. */
+    st = measure_size(rv, ev->json, &len, NULL);
+    if(st != MXM_OK)
+      return mxm_error_set(err, st, "", "cannot measure the event");
   }
-  if(st != MXM_OK)
-    return mxm_error_set(err, st, "", "cannot measure the event");
   if(len > MXM_MAX_EVENT_BYTES - 1)
     return mxm_error_set(err, MXM_E_TOO_BIG, "",
                          "event is %zu bytes as canonical JSON; the %s text limits events to %d bytes", len,

@@ -9,6 +9,7 @@
  * made between json-c and the rest of the library.
  */
 #include "mxm/json.h"
+#include "json_int.h"
 
 #include <json.h>
 #include <stdlib.h>
@@ -115,8 +116,9 @@ static int is_literal(const unsigned char *p, size_t n)
  * bare words are true, false and null. Returns 0 and sets *bad to the offending
  * offset and *why to a static reason on failure.
  */
-static int prescan(const unsigned char *p, size_t len, size_t *bad, const char **why)
+static int prescan(const unsigned char *p, size_t len, size_t *bad, const char **why, struct mxmi_json_stats *stats)
 {
+  struct mxmi_json_stats t; /* counted locally: the scan stays in registers */
   /* Container stack, to know whether a string is an object key: json-c
    * stores keys as C strings, so a key holding U+0000 would be silently cut
    * short ({"a\u0000b":1} would read as {"a":1}) and every hash and
@@ -127,6 +129,7 @@ static int prescan(const unsigned char *p, size_t len, size_t *bad, const char *
   int expect_key = 0, in_key = 0;
   size_t i = 0;
   int in_string = 0;
+  memset(&t, 0, sizeof(t));
   while(i < len) {
     unsigned char c = p[i];
     if(c < 0x80) {
@@ -144,6 +147,10 @@ static int prescan(const unsigned char *p, size_t len, size_t *bad, const char *
             return 0;
           }
           i++; /* the escaped byte is checked by json-c; skip it */
+          if(i < len && p[i] == 'u')
+            t.esc_shrink += 5; /* \uXXXX (6 bytes) becomes at least 1 byte */
+          else if(i < len && p[i] == '/')
+            t.esc_shrink += 1; /* \/ becomes / */
           if(i < len && p[i] >= 0x80)
             continue; /* let the UTF-8 check see a non-ASCII byte */
         }
@@ -156,11 +163,14 @@ static int prescan(const unsigned char *p, size_t len, size_t *bad, const char *
       else if(c == '"') {
         in_string = 1;
         in_key = depth > 0 && depth <= sizeof(stack) && stack[depth - 1] == '{' && expect_key;
+        t.n_keys += (size_t)in_key;
       }
       else if(c == '{' || c == '[') {
         if(depth < sizeof(stack))
           stack[depth] = (char)c;
         depth++;
+        if(depth > t.max_depth)
+          t.max_depth = depth;
         expect_key = c == '{';
       }
       else if(c == '}' || c == ']') {
@@ -174,11 +184,34 @@ static int prescan(const unsigned char *p, size_t len, size_t *bad, const char *
         continue;
       }
       else if(c == '-' || (c >= '0' && c <= '9')) {
-        size_t end = scan_number(p, len, i);
+        size_t end = scan_number(p, len, i), k, n;
+        int frac = 0;
         if(end == 0) {
           *bad = i;
           *why = "number does not follow the JSON grammar";
           return 0;
+        }
+        n = end - i;
+        for(k = i; k < end; k++)
+          frac |= p[k] == '.' || p[k] == 'e' || p[k] == 'E';
+        if(frac) {
+          /* canonical JSON can write it as "0" (shorter by n - 1) or, in
+           * v1-v5, in Python repr form of at most MXMI_JSON_NUMBER_MAX */
+          t.n_frac++;
+          t.num_shrink += n - 1;
+          if(n < MXMI_JSON_NUMBER_MAX)
+            t.num_grow += MXMI_JSON_NUMBER_MAX - n;
+        } else {
+          /* an integer keeps its digits, except "-0" -> "0" and one
+           * outside 64 bits, which the plain serialisation (v1-v5) writes
+           * saturated, in at most 20 bytes */
+          size_t digits = n - (p[i] == '-');
+          if(digits >= 16)
+            t.n_long_int++;
+          if(n == 2 && p[i] == '-' && p[i + 1] == '0')
+            t.num_shrink += 1;
+          else if(n > 20)
+            t.num_shrink += n - 20;
         }
         i = end;
         continue;
@@ -195,8 +228,10 @@ static int prescan(const unsigned char *p, size_t len, size_t *bad, const char *
         i = end;
         continue;
       }
-      else if(!(c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':' ||
-                c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+      else if(c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        t.ws++;
+      }
+      else if(!(c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':')) {
         *bad = i;
         *why = c == '\'' ? "single quote outside a string (JSON strings use double quotes)"
                          : "character not allowed outside a string";
@@ -256,6 +291,8 @@ static int prescan(const unsigned char *p, size_t len, size_t *bad, const char *
       i += need + 1;
     }
   }
+  if(stats)
+    *stats = t;
   return 1;
 }
 
@@ -266,6 +303,12 @@ static int is_json_ws(char c)
 
 enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **out,
                                struct mxm_error *err)
+{
+  return mxmi_json_parse_stats(buf, len, out, NULL, err);
+}
+
+enum mxm_status mxmi_json_parse_stats(const char *buf, size_t len, struct mxm_json **out,
+                                      struct mxmi_json_stats *stats, struct mxm_error *err)
 {
   struct json_tokener *tok = NULL;
   struct json_object *obj = NULL;
@@ -292,7 +335,7 @@ enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **ou
   {
     size_t bad = 0;
     const char *why = NULL;
-    if(!prescan((const unsigned char *)buf, len, &bad, &why))
+    if(!prescan((const unsigned char *)buf, len, &bad, &why, stats))
       return mxm_error_set(err, MXM_E_MALFORMED, "", "%s at byte offset %zu", why, bad);
   }
 

@@ -24,6 +24,10 @@
  *   - depth: optional; an integer in [0, rv->max_depth].
  *   - unsigned.prev_content.membership is read when it is a string.
  *   - Input larger than 16 x 65536 raw bytes is MXM_E_TOO_BIG unparsed.
+ *   - The size limit is decided from the raw text when its length proves
+ *     it either way (event.c, check_size, has the proof); only an event
+ *     near the limit, or a tree given without text, is measured, and
+ *     measuring does not build the canonical text.
  *   - v6+: any number written with a fraction or exponent is MXM_E_MALFORMED,
  *     even 1.0 or 1e2 (the canonical grammar has no such spelling); so is an
  *     integer outside +-(2^53-1), anywhere in the event (unsigned included).
@@ -163,6 +167,9 @@ struct mxm_event {
   size_t n_auth_events;
   int64_t depth;
   const char *prev_membership_raw; /* unsigned.prev_content.membership (client form), or NULL */
+  size_t size_max;           /* the event's canonical JSON (the size limit's measure) is at most
+                                this many bytes, as parsed; 0 if unknown */
+  int size_exact;            /* size_max is the measure itself */
   union {
     struct mxm_member_content member;
     struct mxm_create_content create;
