@@ -182,6 +182,30 @@ enum mxm_status mxmc_room_expand_event(struct mxmc_room *room, const struct mxm_
  * state the following steps are built on. Copies ev. */
 enum mxm_status mxmc_room_accept(struct mxmc_room *room, const struct mxm_json *ev, struct mxm_error *err);
 
+/* ---- the expander's memory of one run (signcache.c, expand.c) ---- */
+/* Derived keys, hashes and signatures are computed once per run for each
+ * distinct input (the input bytes are the key, compared in full), and an
+ * expanded room once per distinct (compact state, room version, spec
+ * release): mxmc_room_build then hands out copies. */
+enum mxm_status mxmc_key_for_name(const char *name, struct mxm_signing_key *out);
+enum mxm_status mxmc_sha256_once(const char *bytes, size_t len, unsigned char out[32]);
+enum mxm_status mxmc_sign_once(const char *bytes, size_t len, const struct mxm_signing_key *key,
+                               char sig_b64[MXM_SIGNATURE_B64_MAX], struct mxm_error *err);
+/* Forget everything: the next expansion starts a new run. */
+void mxmc_expand_reset(void);
+struct mxmc_expand_stats {
+  size_t keys_derived;         /* key pairs derived (the rest came from memory) */
+  size_t hashes, hash_hits;    /* SHA-256 computed / answered from memory */
+  size_t signatures, sign_hits; /* Ed25519 signatures made / answered from memory */
+  size_t rooms_built, room_hits; /* mxmc_room_build: expanded / copied from memory */
+  size_t rooms_cached;
+};
+void mxmc_expand_stats_get(struct mxmc_expand_stats *out);
+/* expand.c's room memory (used by signcache.c) */
+void mxmc_expand_rooms_reset(void);
+size_t mxmc_expand_rooms_cached(void);
+void mxmc_expand_count_room(int built);
+
 /* ---- backends ---- */
 enum mxmc_layer { MXMC_LAYER_AUTH = 1, MXMC_LAYER_TRANSITION = 2, MXMC_LAYER_API = 4, MXMC_LAYER_SEQUENCE = 8 };
 const char *mxmc_layer_name(enum mxmc_layer l);

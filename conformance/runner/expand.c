@@ -6,7 +6,16 @@
  * their ID from the create event. Every event gets depth, prev_events,
  * origin_server_ts and auth_events (the spec's auth-events selection, for the
  * spec release being run), and is hashed and signed by its sender's server
- * with the corpus's derived keys (mxm_signing_key_for_name).
+ * with the corpus's derived keys (mxm_signing_key_for_name, derived once per
+ * run: mxmc_key_for_name).
+ *
+ * Speed (a conformance run expands thousands of cases): each distinct
+ * event is hashed and signed once per run, and its reference hash comes from
+ * the bytes its servers sign (one encoding for all of them and the ID);
+ * keys, hashes and signatures are remembered per run (signcache.c), and an
+ * expanded room per (compact state, room version, spec release), handed
+ * out as copies (mxmc_room_build). Every event's ID is kept with it
+ * (mxmc_room_ids) for the in-process backend, which then hashes nothing.
  *
  * The expander builds what the case describes and nothing more: it never
  * decides or checks a verdict. An impossible request (a selector naming an
@@ -55,7 +64,7 @@ static enum mxm_status involve_server(struct mxmc_room *room, const char *server
   struct mxm_json *o;
   if(!server || !*server || mxm_json_get(room->keys, server))
     return MXM_OK;
-  if(mxm_signing_key_for_name(server, &key) != MXM_OK)
+  if(mxmc_key_for_name(server, &key) != MXM_OK)
     return mxm_error_set(err, MXM_E_CRYPTO, "", "cannot derive the key of \"%s\"", server);
   mxm_signing_key_public_b64(&key, b64, sizeof(b64));
   o = mxm_json_new_object();
@@ -177,7 +186,7 @@ static enum mxm_status select_auth(const struct mxmc_room *room, const char *typ
  * (unless present), event_id (v1/v2), then sign by the sender's server and
  * `signers`, and compute the ID into id_out. prev: -1 = none, else the rec. */
 static enum mxm_status sign_all(struct mxmc_room *room, struct mxm_json *ev, const char *sender_server,
-                                const struct mxm_json *signers, struct mxm_error *err);
+                                const struct mxm_json *signers, unsigned char ref_hash[32], struct mxm_error *err);
 
 /* finish_event with a test event that may be invalid on purpose: an event
  * that cannot be hashed and signed because it is not canonical JSON for its
@@ -186,7 +195,7 @@ static enum mxm_status sign_all(struct mxmc_room *room, struct mxm_json *ev, con
  * tests. */
 static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev, long prev,
                                     const struct mxm_json *signers, int fill_auth, char id_out[MXM_EVENT_ID_MAX],
-                                    struct mxm_error *err);
+                                    unsigned char ref_hash[32], struct mxm_error *err);
 static enum mxm_status finish_test_event(struct mxmc_room *room, struct mxm_json *ev, long prev,
                                          const struct mxm_json *signers, struct mxm_error *err)
 {
@@ -194,7 +203,7 @@ static enum mxm_status finish_test_event(struct mxmc_room *room, struct mxm_json
   struct mxm_error e2;
   enum mxm_status s;
   mxm_error_clear(&e2);
-  s = finish_event(room, ev, prev, signers, 1, id, &e2);
+  s = finish_event(room, ev, prev, signers, 1, id, NULL, &e2);
   if(s == MXM_E_MALFORMED) {
     mxm_json_object_del(ev, "hashes");
     mxm_json_object_del(ev, "signatures");
@@ -205,10 +214,41 @@ static enum mxm_status finish_test_event(struct mxmc_room *room, struct mxm_json
   return s;
 }
 
+/* The reference hash of a finished event (the SHA-256 of its signing
+ * bytes), remembered per run; and its ID from it (v3+) or from its event_id
+ * (v1/v2, where the hash is needed only for references: ref_hash may then
+ * be NULL). */
+static enum mxm_status event_id_of(const struct mxmc_room *room, const struct mxm_json *ev, int have_hash,
+                                   unsigned char hash[32], char id_out[MXM_EVENT_ID_MAX], struct mxm_error *err)
+{
+  enum mxm_status s;
+  if(!have_hash && (hash || room->rv->event_id_format != MXM_EVENT_ID_SERVER)) {
+    char *bytes = NULL;
+    size_t len = 0;
+    unsigned char tmp[32];
+    if((s = mxm_event_signing_bytes(ev, room->rv, &bytes, &len, err)) != MXM_OK)
+      return s;
+    s = mxmc_sha256_once(bytes, len, hash ? hash : tmp);
+    free(bytes);
+    if(s != MXM_OK)
+      return mxm_error_set(err, s, "", "SHA-256 failed");
+    if(!hash)
+      hash = tmp;
+    have_hash = 1;
+  }
+  if(room->rv->event_id_format == MXM_EVENT_ID_SERVER)
+    return mxm_compute_event_id(ev, room->rv, id_out, err); /* the event_id field */
+  if(mxm_event_id_from_hash(hash, room->rv, id_out) != MXM_OK)
+    return mxm_error_set(err, MXM_E_USAGE, "", "no event ID format");
+  return MXM_OK;
+}
+
 static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev, long prev,
                                     const struct mxm_json *signers, int fill_auth, char id_out[MXM_EVENT_ID_MAX],
-                                    struct mxm_error *err)
+                                    unsigned char ref_hash[32], struct mxm_error *err)
 {
+  unsigned char hash[32];
+  int have_hash = 0;
   const char *type = mxm_json_string(mxm_json_get(ev, "type"));
   const char *sender = mxm_json_string(mxm_json_get(ev, "sender"));
   const char *state_key = mxm_json_string(mxm_json_get(ev, "state_key"));
@@ -262,59 +302,129 @@ static enum mxm_status finish_event(struct mxmc_room *room, struct mxm_json *ev,
     if(mxm_json_object_set(ev, "event_id", mxm_json_new_string(id)) != MXM_OK)
       return OOM(err);
   }
-  if(!mxm_json_get(ev, "signatures") && (s = sign_all(room, ev, sender_server, signers, err)) != MXM_OK)
-    return s;
-  return mxm_compute_event_id(ev, room->rv, id_out, err);
-}
-
-/* Hash and sign ev by its sender's server and every server in signers. */
-static enum mxm_status sign_all(struct mxmc_room *room, struct mxm_json *ev, const char *sender_server,
-                                const struct mxm_json *signers, struct mxm_error *err)
-{
-  struct mxm_signing_key key;
-  enum mxm_status s;
-  size_t i;
-  {
-    if((s = involve_server(room, sender_server, err)) != MXM_OK)
+  if(!mxm_json_get(ev, "signatures")) {
+    if((s = sign_all(room, ev, sender_server, signers, hash, err)) != MXM_OK)
       return s;
-    if(mxm_signing_key_for_name(sender_server, &key) != MXM_OK)
-      return mxm_error_set(err, MXM_E_CRYPTO, "", "cannot derive the key of %s", sender_server);
-    if((s = mxm_sign_event(ev, room->rv, sender_server, &key, err)) != MXM_OK)
-      return s;
-    for(i = 0; i < mxm_json_array_len(signers); i++) {
-      const char *server = mxm_json_string(mxm_json_array_get(signers, i));
-      if(!server || strcmp(server, sender_server) == 0)
-        continue;
-      if((s = involve_server(room, server, err)) != MXM_OK)
-        return s;
-      if(mxm_signing_key_for_name(server, &key) != MXM_OK)
-        return mxm_error_set(err, MXM_E_CRYPTO, "", "cannot derive the key of %s", server);
-      if((s = mxm_sign_event(ev, room->rv, server, &key, err)) != MXM_OK)
-        return s;
-    }
+    have_hash = 1;
   }
+  if((s = event_id_of(room, ev, have_hash, have_hash ? hash : ref_hash, id_out, err)) != MXM_OK)
+    return s;
+  if(ref_hash && have_hash)
+    memcpy(ref_hash, hash, 32);
   return MXM_OK;
 }
 
-/* Append a finished event to the state. Takes ownership of ev. */
-static enum mxm_status push_state(struct mxmc_room *room, struct mxm_json *ev, const char *id, struct mxm_error *err)
+/* obj[key] as an object, created if absent; NULL (and *st) if present but
+ * not an object, or on out-of-memory. As mxm_sign_event finds it. */
+static struct mxm_json *object_member(struct mxm_json *obj, const char *key, enum mxm_status *st)
+{
+  struct mxm_json *m = mxm_json_get_mut(obj, key);
+  if(m) {
+    *st = mxm_json_type(m) == MXM_JSON_OBJECT ? MXM_OK : MXM_E_MALFORMED;
+    return *st == MXM_OK ? m : NULL;
+  }
+  *st = mxm_json_object_set(obj, key, mxm_json_new_object());
+  return *st == MXM_OK ? mxm_json_get_mut(obj, key) : NULL;
+}
+
+/* signatures[entity][key_id] = sig in obj, as the library puts them. */
+static enum mxm_status put_signature(struct mxm_json *obj, const char *entity, const char *key_id, const char *sig,
+                                     struct mxm_error *err)
+{
+  enum mxm_status st;
+  struct mxm_json *sigs = object_member(obj, "signatures", &st), *ent;
+  if(!sigs)
+    return mxm_error_set(err, st, "/signatures", st == MXM_E_NOMEM ? "out of memory" : "signatures is not an object");
+  ent = object_member(sigs, entity, &st);
+  if(!ent)
+    return mxm_error_set(err, st, "/signatures",
+                         st == MXM_E_NOMEM ? "out of memory" : "signatures[%s] is not an object", entity);
+  if(mxm_json_object_set(ent, key_id, mxm_json_new_string(sig)) != MXM_OK)
+    return mxm_error_set(err, MXM_E_NOMEM, "/signatures", "could not store the signature");
+  return MXM_OK;
+}
+
+/* Sign one server's signature of the bytes into ev. */
+static enum mxm_status sign_as(struct mxmc_room *room, struct mxm_json *ev, const char *server, const char *bytes,
+                               size_t len, struct mxm_error *err)
+{
+  struct mxm_signing_key key;
+  char sig[MXM_SIGNATURE_B64_MAX];
+  enum mxm_status s;
+  if((s = involve_server(room, server, err)) != MXM_OK)
+    return s;
+  if(mxmc_key_for_name(server, &key) != MXM_OK)
+    return mxm_error_set(err, MXM_E_CRYPTO, "", "cannot derive the key of %s", server);
+  if((s = mxmc_sign_once(bytes, len, &key, sig, err)) != MXM_OK)
+    return s;
+  return put_signature(ev, server, key.key_id, sig, err);
+}
+
+/*
+ * Hash and sign ev as mxm_sign_event does, by its sender's server and then
+ * every other server in signers, with the same result byte for byte: set
+ * hashes.sha256 to the content hash, and add each server's signature of the
+ * redacted event. Faster in three ways: the content is encoded once and the
+ * redacted form once for all the servers (signatures are not part of what
+ * is signed, so every server signs the same bytes); those bytes are also
+ * what the reference hash covers, so *ref_hash comes with no further
+ * encoding; and hashes and signatures come from the run's memory when the
+ * same bytes were hashed or signed before (signcache.c).
+ */
+static enum mxm_status sign_all(struct mxmc_room *room, struct mxm_json *ev, const char *sender_server,
+                                const struct mxm_json *signers, unsigned char ref_hash[32], struct mxm_error *err)
+{
+  static const char *const content_keys[] = {"unsigned", "signatures", "hashes"};
+  unsigned char hash[32];
+  char hash_b64[64], *bytes = NULL;
+  size_t len = 0, i;
+  struct mxm_json *hashes;
+  enum mxm_status s;
+  /* content hash (server-server API "Calculating the content hash") */
+  if((s = mxm_canonical_encode_without(ev, mxm_canon_mode_for(room->rv), content_keys, 3, &bytes, &len, err)) !=
+     MXM_OK)
+    return s;
+  s = mxmc_sha256_once(bytes, len, hash);
+  free(bytes);
+  bytes = NULL;
+  if(s != MXM_OK)
+    return mxm_error_set(err, s, "", "SHA-256 failed");
+  b64_encode(hash, sizeof(hash), 0, hash_b64, sizeof(hash_b64));
+  hashes = object_member(ev, "hashes", &s);
+  if(!hashes)
+    return mxm_error_set(err, s, "/hashes", s == MXM_E_NOMEM ? "out of memory" : "hashes is not an object");
+  if(mxm_json_object_set(hashes, "sha256", mxm_json_new_string(hash_b64)) != MXM_OK)
+    return mxm_error_set(err, MXM_E_NOMEM, "/hashes/sha256", "could not store the content hash");
+  /* the redacted form, which every server signs */
+  if((s = mxm_event_signing_bytes(ev, room->rv, &bytes, &len, err)) != MXM_OK)
+    return s;
+  s = sign_as(room, ev, sender_server, bytes, len, err);
+  for(i = 0; s == MXM_OK && i < mxm_json_array_len(signers); i++) {
+    const char *server = mxm_json_string(mxm_json_array_get(signers, i));
+    if(server && strcmp(server, sender_server) != 0)
+      s = sign_as(room, ev, server, bytes, len, err);
+  }
+  if(s == MXM_OK && (s = mxmc_sha256_once(bytes, len, ref_hash)) != MXM_OK)
+    s = mxm_error_set(err, s, "", "SHA-256 failed");
+  free(bytes);
+  return s;
+}
+
+/* Append a finished event to the state, with its reference hash. Takes
+ * ownership of ev. */
+static enum mxm_status push_state(struct mxmc_room *room, struct mxm_json *ev, const char *id,
+                                  const unsigned char hash[32], struct mxm_error *err)
 {
   struct rec *r;
-  unsigned char hash[32];
   char b64[64];
   const char *type = mxm_json_string(mxm_json_get(ev, "type"));
   const char *sk = mxm_json_string(mxm_json_get(ev, "state_key"));
   int64_t depth = 0;
-  enum mxm_status s;
   if(room->n_recs >= MXMC_MAX_STATE_EVENTS) {
     mxm_json_free(&ev);
     return mxm_error_set(err, MXM_E_TOO_BIG, "", "more than %d state events", MXMC_MAX_STATE_EVENTS);
   }
-  if((s = mxm_reference_hash(ev, room->rv, hash, err)) != MXM_OK) {
-    mxm_json_free(&ev);
-    return s;
-  }
-  b64_encode(hash, sizeof(hash), 0, b64, sizeof(b64));
+  b64_encode(hash, 32, 0, b64, sizeof(b64));
   if(room->n_recs == room->cap_recs) {
     size_t ncap = room->cap_recs ? room->cap_recs * 2 : 16;
     struct rec *n = realloc(room->recs, ncap * sizeof(*n));
@@ -389,15 +499,16 @@ static enum mxm_status add_state_event(struct mxmc_room *room, const char *type,
 {
   struct mxm_json *ev = new_event(type, sender, state_key, content);
   char id[MXM_EVENT_ID_MAX];
+  unsigned char hash[32];
   enum mxm_status s;
   if(!ev)
     return OOM(err);
   if((s = involve_user(room, sender, err)) != MXM_OK ||
-     (s = finish_event(room, ev, room->n_recs ? (long)room->n_recs - 1 : -1, NULL, 1, id, err)) != MXM_OK) {
+     (s = finish_event(room, ev, room->n_recs ? (long)room->n_recs - 1 : -1, NULL, 1, id, hash, err)) != MXM_OK) {
     mxm_json_free(&ev);
     return s;
   }
-  return push_state(room, ev, id, err);
+  return push_state(room, ev, id, hash, err);
 }
 
 static struct mxm_json *membership_content(const char *membership, const struct mxm_json *extra)
@@ -443,7 +554,7 @@ static int member_cb(const char *user, size_t len, const struct mxm_json *val, v
 static int is_public_key(const char *name, int urlsafe, char *out, size_t outlen)
 {
   struct mxm_signing_key key;
-  if(mxm_signing_key_for_name(name, &key) != MXM_OK)
+  if(mxmc_key_for_name(name, &key) != MXM_OK)
     return -1;
   b64_encode(key.public_key, sizeof(key.public_key), urlsafe, out, outlen);
   return 0;
@@ -519,15 +630,16 @@ static enum mxm_status add_given_event(struct mxmc_room *room, const struct mxm_
 {
   struct mxm_json *ev = mxm_json_copy(given);
   char id[MXM_EVENT_ID_MAX];
+  unsigned char hash[32];
   enum mxm_status s;
   if(!ev)
     return OOM(err);
   if((s = involve_user(room, mxm_json_string(mxm_json_get(ev, "sender")), err)) != MXM_OK ||
-     (s = finish_event(room, ev, room->n_recs ? (long)room->n_recs - 1 : -1, NULL, 1, id, err)) != MXM_OK) {
+     (s = finish_event(room, ev, room->n_recs ? (long)room->n_recs - 1 : -1, NULL, 1, id, hash, err)) != MXM_OK) {
     mxm_json_free(&ev);
     return s;
   }
-  return push_state(room, ev, id, err);
+  return push_state(room, ev, id, hash, err);
 }
 
 /* Prefix a state-relative error pointer with the state's pointer. */
@@ -540,8 +652,8 @@ static void prefix_where(struct mxm_error *err, const char *ptr)
   memcpy(err->where, tmp, sizeof(tmp));
 }
 
-struct mxmc_room *mxmc_room_build(const struct mxm_room_version *rv, enum mxm_spec_release spec,
-                                  const struct mxm_json *cs, const char *state_ptr, struct mxm_error *err)
+static struct mxmc_room *build_room(const struct mxm_room_version *rv, enum mxm_spec_release spec,
+                                    const struct mxm_json *cs, const char *state_ptr, struct mxm_error *err)
 {
   struct mxmc_room *room = calloc(1, sizeof(*room));
   const char *creator = mxm_json_string(mxm_json_get(cs, "creator"));
@@ -550,6 +662,7 @@ struct mxmc_room *mxmc_room_build(const struct mxm_room_version *rv, enum mxm_sp
   const struct mxm_json *v;
   struct mxm_json *content;
   char id[MXM_EVENT_ID_MAX];
+  unsigned char hash[32];
   enum mxm_status s = MXM_OK;
   size_t i;
 
@@ -594,12 +707,13 @@ struct mxmc_room *mxmc_room_build(const struct mxm_room_version *rv, enum mxm_sp
       OOM(err);
       goto fail;
     }
-    if((s = involve_user(room, creator, err)) != MXM_OK || (s = finish_event(room, ev, -1, NULL, 1, id, err)) != MXM_OK) {
+    if((s = involve_user(room, creator, err)) != MXM_OK ||
+       (s = finish_event(room, ev, -1, NULL, 1, id, hash, err)) != MXM_OK) {
       mxm_json_free(&ev);
       prefix_where(err, state_ptr);
       goto fail;
     }
-    if((s = push_state(room, ev, id, err)) != MXM_OK)
+    if((s = push_state(room, ev, id, hash, err)) != MXM_OK)
       goto fail;
     if(rv->creators_v12) {
       room->room_id = mxmc_printf("!%s", id + 1); /* the create event's ID with "!" */
@@ -672,6 +786,133 @@ fail:
     prefix_where(err, state_ptr);
   mxmc_room_free(&room);
   return NULL;
+}
+
+/* ---- the run's expanded rooms ----
+ *
+ * Every test of a group, in every room version, starts from the group's
+ * compact state: without memory the same state is expanded (and all its
+ * events hashed and signed) once per test. A room is a pure function of
+ * (compact state, room version, spec release): build_room reads nothing
+ * else. So the first build is kept, keyed by those three (the compact state
+ * by its serialised bytes, compared in full), and later builds hand out a
+ * copy: the same event objects (never changed once built: requests take
+ * references, sequences copy), their own list of records, key map and
+ * counters, which expansion of the test event then extends. Bounded
+ * (ROOM_CACHE, round robin); a failed build is not kept (its error is
+ * built again, naming the caller's pointer). */
+#define ROOM_CACHE 64
+
+struct room_entry {
+  char *key; /* owned */
+  size_t key_len;
+  struct mxmc_room *room; /* owned */
+};
+static struct room_entry rooms[ROOM_CACHE];
+static size_t rooms_next;
+
+void mxmc_expand_rooms_reset(void)
+{
+  size_t i;
+  for(i = 0; i < ROOM_CACHE; i++) {
+    free(rooms[i].key);
+    mxmc_room_free(&rooms[i].room);
+    rooms[i].key = NULL;
+  }
+  rooms_next = 0;
+}
+
+size_t mxmc_expand_rooms_cached(void)
+{
+  size_t i, n = 0;
+  for(i = 0; i < ROOM_CACHE; i++)
+    n += rooms[i].room != NULL;
+  return n;
+}
+
+/* A copy of base that the caller may extend; NULL on out-of-memory. */
+static struct mxmc_room *room_copy(const struct mxmc_room *base, const struct mxm_json *cs)
+{
+  struct mxmc_room *room = calloc(1, sizeof(*room));
+  size_t i;
+  if(!room)
+    return NULL;
+  room->rv = base->rv;
+  room->spec = base->spec;
+  room->compact = cs;
+  room->domain = mxmc_strdup(base->domain);
+  room->room_id = base->room_id ? mxmc_strdup(base->room_id) : NULL;
+  room->state = mxm_json_new_array();
+  room->keys = mxm_json_copy(base->keys);
+  room->depth = base->depth;
+  room->counter = base->counter;
+  room->cap_recs = base->n_recs ? base->n_recs : 1;
+  room->recs = calloc(room->cap_recs, sizeof(*room->recs));
+  room->rec_ids = calloc(room->cap_recs, sizeof(*room->rec_ids));
+  if(!room->domain || (base->room_id && !room->room_id) || !room->state || !room->keys || !room->recs ||
+     !room->rec_ids)
+    goto oom;
+  for(i = 0; i < base->n_recs; i++) {
+    const struct rec *b = &base->recs[i];
+    struct rec *r = &room->recs[i];
+    r->index = b->index;
+    r->id = mxmc_strdup(b->id);
+    r->type = mxmc_strdup(b->type);
+    r->state_key = mxmc_strdup(b->state_key);
+    r->ref_b64 = mxmc_strdup(b->ref_b64);
+    room->rec_ids[i] = r->id;
+    room->n_recs++;
+    if(!r->id || !r->type || !r->state_key || !r->ref_b64)
+      goto oom;
+  }
+  for(i = 0; i < mxm_json_array_len(base->state); i++)
+    if(mxm_json_array_add(room->state, mxm_json_ref(mxm_json_array_get(base->state, i))) != MXM_OK)
+      goto oom;
+  return room;
+oom:
+  mxmc_room_free(&room);
+  return NULL;
+}
+
+struct mxmc_room *mxmc_room_build(const struct mxm_room_version *rv, enum mxm_spec_release spec,
+                                  const struct mxm_json *cs, const char *state_ptr, struct mxm_error *err)
+{
+  char *text = NULL, *key = NULL;
+  size_t text_len = 0, key_len = 0, i;
+  struct mxmc_room *room;
+  if(rv && (text = mxm_json_to_string(cs, &text_len)) != NULL) {
+    key = mxmc_printf("%s|%d|%s", rv->id, (int)spec, text);
+    key_len = key ? strlen(key) : 0;
+    free(text);
+  }
+  for(i = 0; key && i < ROOM_CACHE; i++) {
+    if(rooms[i].room && rooms[i].key_len == key_len && memcmp(rooms[i].key, key, key_len) == 0) {
+      free(key);
+      mxmc_expand_count_room(0);
+      room = room_copy(rooms[i].room, cs);
+      if(!room)
+        OOM(err);
+      return room;
+    }
+  }
+  room = build_room(rv, spec, cs, state_ptr, err);
+  mxmc_expand_count_room(1);
+  if(room && key) {
+    struct mxmc_room *copy = room_copy(room, cs);
+    if(copy) {
+      struct room_entry *e = &rooms[rooms_next];
+      rooms_next = (rooms_next + 1) % ROOM_CACHE;
+      free(e->key);
+      mxmc_room_free(&e->room);
+      e->key = key;
+      e->key_len = key_len;
+      e->room = room;
+      room->compact = NULL; /* kept beyond the caller's tree; never expanded from */
+      return copy;
+    }
+  }
+  free(key);
+  return room;
 }
 
 void mxmc_room_free(struct mxmc_room **roomp)
@@ -780,6 +1021,22 @@ static enum mxm_status corrupt_signatures(struct mxm_json *obj, struct mxm_error
   return s;
 }
 
+/* mxm_sign_json (strict canonical JSON of obj without signatures and
+ * unsigned, signed by key under entity), with the signature from the run's
+ * memory when the same bytes were signed with the same key before. */
+static enum mxm_status sign_json_once(struct mxm_json *obj, const char *entity, const struct mxm_signing_key *key,
+                                      struct mxm_error *err)
+{
+  char *bytes = NULL, sig[MXM_SIGNATURE_B64_MAX];
+  size_t len = 0;
+  enum mxm_status s = mxm_signing_bytes(obj, MXM_CANON_STRICT, &bytes, &len, err);
+  if(s != MXM_OK)
+    return s;
+  s = mxmc_sign_once(bytes, len, key, sig, err);
+  free(bytes);
+  return s == MXM_OK ? put_signature(obj, entity, key->key_id, sig, err) : s;
+}
+
 /* content.third_party_invite for a compact event. */
 static enum mxm_status build_tpi(struct mxmc_room *room, const struct mxm_json *spec, const char *sender,
                                  const char *state_key, struct mxm_json **out, struct mxm_error *err)
@@ -813,18 +1070,18 @@ static enum mxm_status build_tpi(struct mxmc_room *room, const struct mxm_json *
     }
     if(default_key) {
       struct mxm_signing_key key;
-      if(mxm_signing_key_for_name(default_key, &key) != MXM_OK)
+      if(mxmc_key_for_name(default_key, &key) != MXM_OK)
         goto crypto;
-      if((s = mxm_sign_json(signed_obj, default_key, &key, err)) != MXM_OK)
+      if((s = sign_json_once(signed_obj, default_key, &key, err)) != MXM_OK)
         goto fail;
     }
   }
   for(i = 0; i < mxm_json_array_len(sign_with); i++) {
     const char *name = mxm_json_string(mxm_json_array_get(sign_with, i));
     struct mxm_signing_key key;
-    if(!name || mxm_signing_key_for_name(name, &key) != MXM_OK)
+    if(!name || mxmc_key_for_name(name, &key) != MXM_OK)
       goto crypto;
-    if((s = mxm_sign_json(signed_obj, name, &key, err)) != MXM_OK)
+    if((s = sign_json_once(signed_obj, name, &key, err)) != MXM_OK)
       goto fail;
   }
   if(corrupt && (s = corrupt_signatures(signed_obj, err)) != MXM_OK)
@@ -864,6 +1121,7 @@ static enum mxm_status foreign_ref(struct mxmc_room *room, const char *type, con
 {
   struct mxm_json *ev = new_event(type, sender, "", mxm_json_new_object());
   char id[MXM_EVENT_ID_MAX], other[300];
+  unsigned char hash[32];
   struct rec r;
   enum mxm_status s;
   if(!ev)
@@ -873,7 +1131,7 @@ static enum mxm_status foreign_ref(struct mxmc_room *room, const char *type, con
     mxm_json_free(&ev);
     return OOM(err);
   }
-  if((s = finish_event(room, ev, -1, NULL, 0, id, err)) != MXM_OK) {
+  if((s = finish_event(room, ev, -1, NULL, 0, id, hash, err)) != MXM_OK) {
     mxm_json_free(&ev);
     return s;
   }
@@ -881,12 +1139,7 @@ static enum mxm_status foreign_ref(struct mxmc_room *room, const char *type, con
   r.id = id;
   r.ref_b64 = "";
   {
-    unsigned char hash[32];
     char b64[64];
-    if((s = mxm_reference_hash(ev, room->rv, hash, err)) != MXM_OK) {
-      mxm_json_free(&ev);
-      return s;
-    }
     b64_encode(hash, sizeof(hash), 0, b64, sizeof(b64));
     r.ref_b64 = b64;
     if(mxm_json_array_add(arr, ref_of(room, &r)) != MXM_OK) {
@@ -1082,13 +1335,14 @@ enum mxm_status mxmc_room_accept(struct mxmc_room *room, const struct mxm_json *
 {
   struct mxm_json *copy;
   char id[MXM_EVENT_ID_MAX];
+  unsigned char hash[32];
   enum mxm_status s;
   if(!mxm_json_get(ev, "state_key"))
     return MXM_OK; /* not a state event: the state does not change */
-  if((s = mxm_compute_event_id(ev, room->rv, id, err)) != MXM_OK)
+  if((s = event_id_of(room, ev, 0, hash, id, err)) != MXM_OK)
     return s;
   copy = mxm_json_copy(ev);
   if(!copy)
     return OOM(err);
-  return push_state(room, copy, id, err);
+  return push_state(room, copy, id, hash, err);
 }

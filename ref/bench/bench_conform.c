@@ -59,6 +59,10 @@ static uint64_t run_pass(void *ctx, size_t n)
       return acc;
     memset(&opt, 0, sizeof(opt));
     opt.adapter = c->adapter;
+    /* Each pass is a run of its own: the expander's memory of derived keys,
+     * hashes, signatures and rooms (signcache.c) starts empty, as it does in
+     * a `mxm conform` process. */
+    mxmc_expand_reset();
     for(k = 0; k < c->n_files; k++)
       mxmc_run_file(c->files[k], &opt, rep);
     c->cases = 0;
