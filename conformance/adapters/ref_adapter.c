@@ -6,26 +6,29 @@
  * adapter's output with this one's line by line.
  *
  *   mxm-conform --adapter 'build/default/bin/mxm-ref-adapter' conformance/cases
+ *
+ * It keeps the most recently used states, keyed by the bytes they came in
+ * (ref/bench/PERFORMANCE.md): consecutive requests often carry the same one.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "conform.h"
 
-static struct mxm_json *answer(const struct mxm_json *req, void *ctx)
-{
-  (void)ctx;
-  return mxmc_ref_answer(req);
-}
-
 int main(int argc, char **argv)
 {
   if(argc > 1) {
     fprintf(stdout, "usage: %s\n\nSpeaks conformance/PROTOCOL.md on stdin/stdout; started by\n"
-                    "`mxm conform --adapter '%s'`. Takes no options.\n",
+                    "`mxm conform --adapter '%s'`. Takes no options.\n\n"
+                    "It keeps the 16 most recently used request states, keyed by their bytes,\n"
+                    "and answers a request carrying one of them without parsing it again.\n"
+                    "Environment: MXM_REF_ADAPTER_NO_CACHE=1 parses every request whole;\n"
+                    "MXM_REF_ADAPTER_STATS=1 prints the cache's hits and misses on stderr at exit.\n",
             argv[0], argv[0]);
     return strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ? 0 : 2;
   }
   mxm_json_deterministic();
-  return mxmc_adapter_serve(stdin, stdout, "mxm-ref-adapter 0.1.0", answer, NULL);
+  /* mxmc_ref_serve keeps the 16 most recently used states, keyed by the
+   * bytes of the request's state (refimpl.c, "the state cache"). */
+  return mxmc_ref_serve(stdin, stdout, "mxm-ref-adapter 0.1.0");
 }

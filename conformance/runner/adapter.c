@@ -581,6 +581,11 @@ unsigned mxmc_adapter_restarts(const struct mxmc_adapter *a)
   return a->restarts;
 }
 
+long mxmc_adapter_pgid(const struct mxmc_adapter *a)
+{
+  return a && a->pid > 0 ? (long)a->pgid : 0;
+}
+
 /* Kill and restart after a fault; the fault text gets what happened. An
  * interrupted runner does not restart it. */
 static void restart(struct mxmc_adapter *a, struct mxmc_buf *fault)

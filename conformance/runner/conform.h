@@ -234,10 +234,24 @@ struct mxmc_ids {
   size_t n_state;
   const char *const *other;
   size_t n_other;
+  int events_fixed; /* the event objects never change while they exist (the
+                       expander's): the backend may keep the state it loaded
+                       from them for the next request with the same objects */
 };
 /* mxmc_ref_answer with known IDs (ids may be NULL). The answer is the same
  * as without them. */
 struct mxm_json *mxmc_ref_answer_ids(const struct mxm_json *request, const struct mxmc_ids *ids);
+/* The reference's cache of recently loaded states (refimpl.c says how it
+ * is keyed): hits and misses so far; reset forgets every state. */
+struct mxmc_state_cache_stats {
+  size_t hits, misses;
+};
+void mxmc_ref_cache_stats(struct mxmc_state_cache_stats *out);
+void mxmc_ref_cache_reset(void);
+/* mxm-ref-adapter's loop: mxmc_adapter_serve with mxmc_ref_answer, and for
+ * a request line whose state bytes it saw recently, an answer that parses
+ * only the rest of the line. */
+int mxmc_ref_serve(FILE *in, FILE *out, const char *name);
 void mxmc_ref_caps(struct mxmc_caps *caps);
 /* The reference's hello line object (owned). */
 struct mxm_json *mxmc_ref_hello(const char *name);
@@ -276,6 +290,10 @@ const struct mxmc_caps *mxmc_adapter_caps(const struct mxmc_adapter *a);
 struct mxm_json *mxmc_adapter_call(struct mxmc_adapter *a, const struct mxm_json *request, char **fault);
 /* Number of restarts so far. */
 unsigned mxmc_adapter_restarts(const struct mxmc_adapter *a);
+/* The process group the running adapter leads (its own processes and
+ * their children, e.g. a shell and what it started), or 0 if none: for
+ * measuring its CPU time (mxm-bench conform). */
+long mxmc_adapter_pgid(const struct mxmc_adapter *a);
 void mxmc_adapter_stop(struct mxmc_adapter **ap);
 
 void mxmc_caps_clear(struct mxmc_caps *caps);

@@ -966,6 +966,7 @@ void mxmc_room_ids(const struct mxmc_room *room, struct mxmc_ids *out)
   out->n_state = room->n_recs;
   out->other = (const char *const *)room->foreign_ids;
   out->n_other = room->n_foreign;
+  out->events_fixed = 1; /* expanded events are never changed */
 }
 
 /* Names collected from an object (foreach must not modify what it walks). */

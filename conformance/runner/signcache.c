@@ -74,6 +74,7 @@ void mxmc_expand_reset(void)
   free(slots);
   slots = NULL;
   mxmc_expand_rooms_reset();
+  mxmc_ref_cache_reset(); /* the in-process backend's states are part of the run */
   memset(&stats, 0, sizeof(stats));
 }
 

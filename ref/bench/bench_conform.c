@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,13 +105,56 @@ struct replay {
   struct mxm_json **reqs;
   size_t n;
   size_t faults;
+  double cpu[64]; /* the adapter's CPU seconds per request, one per call of replay_pass */
+  size_t n_cpu;
 };
+
+/* CPU seconds (user + system) used so far by the processes of group pgid:
+ * /proc/<pid>/stat fields 14 and 15, in clock ticks (10 ms here), summed
+ * over every process whose field 5 (process group) is pgid. -1 if none. */
+static double group_cpu(long pgid)
+{
+  DIR *d = opendir("/proc");
+  struct dirent *de;
+  double ticks = 0, hz = (double)sysconf(_SC_CLK_TCK);
+  int found = 0;
+  if(!d || pgid <= 0 || hz <= 0) {
+    if(d)
+      closedir(d);
+    return -1;
+  }
+  while((de = readdir(d)) != NULL) {
+    char path[300], buf[1024], *p;
+    FILE *f;
+    size_t got;
+    long pgrp = 0;
+    unsigned long ut = 0, st = 0;
+    if(de->d_name[0] < '0' || de->d_name[0] > '9')
+      continue;
+    snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+    if(!(f = fopen(path, "r")))
+      continue;
+    got = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+    /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+    if(!p || sscanf(p + 1, " %*c %*d %ld %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &pgrp, &ut, &st) != 3 ||
+       pgrp != pgid)
+      continue;
+    ticks += (double)ut + (double)st;
+    found = 1;
+  }
+  closedir(d);
+  return found ? ticks / hz : -1;
+}
 
 static uint64_t replay_pass(void *ctx, size_t n)
 {
   struct replay *r = ctx;
   uint64_t acc = 0;
   size_t i, k;
+  double c0 = group_cpu(mxmc_adapter_pgid(r->adapter)), c1;
   for(i = 0; i < n; i++)
     for(k = 0; k < r->n; k++) {
       char *fault = NULL;
@@ -121,7 +165,27 @@ static uint64_t replay_pass(void *ctx, size_t n)
       mxm_json_free(&resp);
       free(fault);
     }
+  c1 = group_cpu(mxmc_adapter_pgid(r->adapter));
+  if(c0 >= 0 && c1 >= 0 && n && r->n && r->n_cpu < sizeof(r->cpu) / sizeof(r->cpu[0]))
+    r->cpu[r->n_cpu++] = (c1 - c0) / (double)(n * r->n);
   return acc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The median CPU per request of the replay's calls; *lo, *hi the spread. */
+static double cpu_median(struct replay *r, double *lo, double *hi)
+{
+  if(!r->n_cpu)
+    return 0;
+  qsort(r->cpu, r->n_cpu, sizeof(r->cpu[0]), cmp_double);
+  *lo = r->cpu[0];
+  *hi = r->cpu[r->n_cpu - 1];
+  return r->cpu[r->n_cpu / 2];
 }
 
 static void synapse_row(const struct mxmb_opts *opts, struct corpus *in, struct mxmc_adapter *ref)
@@ -205,6 +269,39 @@ static void synapse_row(const struct mxmb_opts *opts, struct corpus *in, struct 
   snprintf(row->note, sizeof(row->note), "%zu requests (the cases Synapse's hello admits); mxm-ref-adapter on "
            "the same lines: %.0f cases/s; %zu faults", syn.n, 1e9 * (double)syn.n / b.median,
            syn.faults + base.faults);
+  {
+    /* The same runs by the adapters' own CPU time (their process groups'
+     * utime + stime from /proc, 10 ms ticks; every timed run is at least
+     * one whole pass, so a tick is at most a few percent). */
+    double slo = 0, shi = 0, blo = 0, bhi = 0, sc = cpu_median(&syn, &slo, &shi), bc = cpu_median(&base, &blo, &bhi);
+    if(sc > 0 && bc > 0) {
+      struct mxmb_stats cs;
+      memset(&cs, 0, sizeof(cs));
+      cs.median = bc * 1e9;
+      cs.min = blo * 1e9;
+      cs.max = bhi * 1e9;
+      cs.runs = (int)base.n_cpu;
+      row = mxmb_row_timed("conform", "adapter CPU: mxm-ref-adapter", &cs);
+      row->per_second = 1.0 / bc;
+      snprintf(row->note, sizeof(row->note), "CPU of the adapter process per request, the %zu requests above "
+               "(median of %zu runs); state cache: see PERFORMANCE.md", syn.n, base.n_cpu);
+      cs.median = sc * 1e9;
+      cs.min = slo * 1e9;
+      cs.max = shi * 1e9;
+      cs.runs = (int)syn.n_cpu;
+      row = mxmb_row_timed("conform", "adapter CPU: Synapse adapter", &cs);
+      row->per_second = 1.0 / sc;
+      snprintf(row->baseline, sizeof(row->baseline), "adapter CPU: mxm-ref-adapter");
+      row->ratio = sc / bc;
+      snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x mxm-ref-adapter CPU");
+      snprintf(row->target, sizeof(row->target), ">= 10");
+      row->target_met = row->ratio >= 10;
+      snprintf(row->note, sizeof(row->note), "CPU of the Synapse adapter's processes per request, same requests, "
+               "same runs (median of %zu)", syn.n_cpu);
+    } else {
+      mxmb_note("conform: adapter CPU rows left out: cannot read the adapters' CPU time from /proc");
+    }
+  }
 out:
   for(k = 0; k < syn.n; k++)
     mxm_json_free(&syn.reqs[k]);
