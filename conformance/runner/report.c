@@ -1527,7 +1527,9 @@ static void html_cell(struct mxmc_buf *b, const struct cell *c, const char *area
     mxmc_buf_add(b, "<td class=\"none\">&ndash;</td>");
     return;
   }
-  add_cell_text(&t, c, 0);
+  mxmc_buf_printf(&t, "%zu/%zu", c->pass, c->total);
+  if(c->xfail)
+    mxmc_buf_printf(&t, "<small>x%zu</small>", c->xfail);
   mxmc_buf_printf(b, "<td class=\"%s\" title=\"%zu passed, %zu expected failures, %zu failed or errors\">",
                   cell_class(c), c->pass, c->xfail, c->total - c->pass - c->xfail);
   if(c->pass != c->total) {
@@ -1562,6 +1564,9 @@ static const char HTML_HEAD[] =
     ".scroll{overflow-x:auto;max-width:100%}\n"
     "table{border-collapse:collapse;background:#fff}td,th{border:1px solid #dde2ea;padding:3px "
     "6px;text-align:center;white-space:nowrap}\n"
+    "table.mx td,table.mx th{padding:2px 3px;font-size:12px}table.mx td small{display:block;font-size:10px;"
+    "opacity:.85}table.mx td.area{white-space:normal;max-width:130px}\n"
+    "@media (max-width:1000px){body{margin:12px}table.mx td,table.mx th{font-size:11px;padding:2px}}\n"
     "th{background:#f3f5f8;font-weight:600}td.area,th.area{text-align:left;font-family:ui-monospace,Menlo,Consolas,"
     "monospace;font-size:12px}\n"
     "td.ok{background:#dafbe1;color:#116329}td.known{background:#ece2ff;color:#4c2889}td.part{background:#fff1c2;"
@@ -1760,13 +1765,22 @@ static void html_write(struct mxmc_report *rep, struct mxmc_buf *b)
   }
   matrix_build(rep, &m);
   if(m.n_areas && m.cells) {
-    mxmc_buf_add(b, "<h2>Conformance matrix</h2>\n<div class=\"scroll\"><table><tr><th class=\"area\">rule area</th>");
+    mxmc_buf_add(b, "<h2>Conformance matrix</h2>\n<div class=\"scroll\"><table class=\"mx\"><tr><th class=\"area\">rule area</th>");
     for(v = 0; v < m.n_versions; v++)
       mxmc_buf_printf(b, "<th>v%u</th>", m.versions[v]);
     mxmc_buf_add(b, "<th>all</th></tr>\n");
     for(a = 0; a <= m.n_areas; a++) {
       mxmc_buf_add(b, "<tr><td class=\"area\">");
-      add_xml(b, a < m.n_areas ? m.areas[a] : "all");
+      {
+        /* break a long area name after its dots, not inside a word */
+        const char *p = a < m.n_areas ? m.areas[a] : "all";
+        for(; *p; p++) {
+          char ch[2] = {*p, 0};
+          add_xml(b, ch);
+          if(*p == '.')
+            mxmc_buf_add(b, "<wbr>");
+        }
+      }
       mxmc_buf_add(b, "</td>");
       for(v = 0; v <= m.n_versions; v++) {
         char vs[16];
@@ -1811,7 +1825,7 @@ static void html_write(struct mxmc_report *rep, struct mxmc_buf *b)
     }
     mxmc_buf_add(b, "</ul>\n");
   }
-  mxmc_buf_add(b, "<h2 id=\"results\">Failing and expected-to-fail cases</h2>\n<div class=\"filters\"><label>result "
+  mxmc_buf_add(b, "<div id=\"results\"><h2>Failing and expected-to-fail cases</h2>\n<div class=\"filters\"><label>result "
                   "<select id=\"fo\"><option value=\"\">all</option><option value=\"bad\">failures, errors, unexpected "
                   "passes</option><option>FAIL</option><option>ERROR</option><option>XPASS</option><option>XFAIL</option>"
                   "</select></label><label>rule area <select id=\"fa\"><option value=\"\">all</option>");
@@ -1858,6 +1872,7 @@ static void html_write(struct mxmc_report *rep, struct mxmc_buf *b)
     }
     mxmc_buf_add(b, "</table></div>\n");
   }
+  mxmc_buf_add(b, "</div>\n");
   group_free(&gr);
   free(areas);
   mxmc_buf_add(b, HTML_SCRIPT);
