@@ -390,20 +390,81 @@ static void add_flag_names(struct mxmc_buf *b, const struct mxm_json *flags)
   }
 }
 
-/* "a; b" from an array of strings */
-static void add_links(struct mxmc_buf *b, const struct mxm_json *links, int html)
+typedef void (*escape_fn)(struct mxmc_buf *b, const char *s);
+
+/* How one format marks up a flag: name [TYPE]: description, effect, links. */
+struct flag_markup {
+  escape_fn esc;
+  const char *open, *after_name, *after_type, *effect_open, *effect_close, *links_open, *links_close, *close;
+};
+
+/* One flag of a result's "flags" (name, bugType, description, effect, links). */
+static void add_flag(struct mxmc_buf *b, const struct mxm_json *f, const struct flag_markup *m)
 {
+  const char *bt = mxm_json_string(mxm_json_get(f, "bugType"));
+  const char *effect = mxm_json_string(mxm_json_get(f, "effect"));
+  const struct mxm_json *links = mxm_json_get(f, "links");
   size_t i;
-  for(i = 0; i < mxm_json_array_len(links); i++) {
-    mxmc_buf_add(b, i ? "; " : "");
-    if(html)
-      add_xml(b, mxm_json_string(mxm_json_array_get(links, i)));
-    else
-      mxmc_buf_add(b, mxm_json_string(mxm_json_array_get(links, i)));
+  mxmc_buf_add(b, m->open);
+  m->esc(b, nz(mxm_json_string(mxm_json_get(f, "name"))));
+  mxmc_buf_add(b, m->after_name);
+  m->esc(b, bt ? bt : "?");
+  mxmc_buf_add(b, m->after_type);
+  m->esc(b, nz(mxm_json_string(mxm_json_get(f, "description"))));
+  if(effect) {
+    mxmc_buf_add(b, m->effect_open);
+    m->esc(b, effect);
+    mxmc_buf_add(b, m->effect_close);
   }
+  if(mxm_json_array_len(links)) {
+    mxmc_buf_add(b, m->links_open);
+    for(i = 0; i < mxm_json_array_len(links); i++) {
+      mxmc_buf_add(b, i ? "; " : "");
+      m->esc(b, nz(mxm_json_string(mxm_json_array_get(links, i))));
+    }
+    mxmc_buf_add(b, m->links_close);
+  }
+  mxmc_buf_add(b, m->close);
 }
 
 /* ---- streaming formats ---- */
+
+/* The key of a detail field: ,"key": in a JSON line, a YAML line in TAP. */
+static void add_key(struct mxmc_buf *b, int tap, const char *key)
+{
+  mxmc_buf_printf(b, tap ? "\n  %s: " : ",\"%s\":", key);
+}
+
+/* What json and tap show of a result beyond its name: release, citation,
+ * expected, the answer, flags, why, where. Values are JSON (YAML reads them). */
+static void add_details(struct mxmc_buf *b, const struct mxmc_result *r, int tap)
+{
+  add_key(b, tap, "specRelease");
+  add_json_str(b, r->release);
+  add_key(b, tap, "spec");
+  add_json_str(b, r->citation);
+  if(!tap) {
+    add_key(b, tap, "area");
+    add_json_str(b, r->area);
+    add_key(b, tap, "expected");
+    add_json_val(b, r->expected_json);
+  }
+  add_key(b, tap, tap ? "expected" : "expectedText");
+  add_json_str(b, r->expected);
+  add_key(b, tap, "actual");
+  add_json_str(b, r->actual);
+  add_key(b, tap, "response");
+  add_json_val(b, r->response);
+  add_key(b, tap, "flags");
+  if(r->flags)
+    add_json_val(b, r->flags);
+  else
+    mxmc_buf_add(b, "[]");
+  add_key(b, tap, tap ? "why" : "message");
+  add_json_str(b, r->message);
+  add_key(b, tap, tap ? "case" : "pointer");
+  add_json_str(b, r->pointer);
+}
 
 static void json_result(struct mxmc_report *rep, const struct mxmc_result *r)
 {
@@ -414,31 +475,9 @@ static void json_result(struct mxmc_report *rep, const struct mxmc_result *r)
   add_json_str(&b, r->kind);
   mxmc_buf_add(&b, ",\"roomVersion\":");
   add_json_str(&b, r->room_version);
-  mxmc_buf_add(&b, ",\"specRelease\":");
-  add_json_str(&b, r->release);
-  mxmc_buf_add(&b, ",\"spec\":");
-  add_json_str(&b, r->citation);
   mxmc_buf_add(&b, ",\"comment\":");
   add_json_str(&b, r->comment);
-  mxmc_buf_add(&b, ",\"area\":");
-  add_json_str(&b, r->area);
-  mxmc_buf_add(&b, ",\"expected\":");
-  add_json_val(&b, r->expected_json);
-  mxmc_buf_add(&b, ",\"expectedText\":");
-  add_json_str(&b, r->expected);
-  mxmc_buf_add(&b, ",\"actual\":");
-  add_json_str(&b, r->actual);
-  mxmc_buf_add(&b, ",\"response\":");
-  add_json_val(&b, r->response);
-  mxmc_buf_add(&b, ",\"flags\":");
-  if(r->flags)
-    add_json_val(&b, r->flags);
-  else
-    mxmc_buf_add(&b, "[]");
-  mxmc_buf_add(&b, ",\"message\":");
-  add_json_str(&b, r->message);
-  mxmc_buf_add(&b, ",\"pointer\":");
-  add_json_str(&b, r->pointer);
+  add_details(&b, r, 0);
   mxmc_buf_printf(&b, ",\"seconds\":%.6f}\n", r->seconds);
   flush_buf(rep, &b);
 }
@@ -456,28 +495,9 @@ static void tap_result(struct mxmc_report *rep, const struct mxmc_result *r)
     mxmc_buf_printf(&b, " # TODO %s", nz(r->message));
   mxmc_buf_add(&b, "\n");
   if(!ok) {
-    /* YAML block; every value is a JSON value, which YAML reads as is */
     mxmc_buf_add(&b, "  ---\n  outcome: ");
     add_json_str(&b, mxmc_outcome_name(r->outcome));
-    mxmc_buf_add(&b, "\n  specRelease: ");
-    add_json_str(&b, r->release);
-    mxmc_buf_add(&b, "\n  spec: ");
-    add_json_str(&b, r->citation);
-    mxmc_buf_add(&b, "\n  expected: ");
-    add_json_str(&b, r->expected);
-    mxmc_buf_add(&b, "\n  actual: ");
-    add_json_str(&b, r->actual);
-    mxmc_buf_add(&b, "\n  response: ");
-    add_json_val(&b, r->response);
-    mxmc_buf_add(&b, "\n  flags: ");
-    if(r->flags)
-      add_json_val(&b, r->flags);
-    else
-      mxmc_buf_add(&b, "[]");
-    mxmc_buf_add(&b, "\n  why: ");
-    add_json_str(&b, r->message);
-    mxmc_buf_add(&b, "\n  case: ");
-    add_json_str(&b, r->pointer);
+    add_details(&b, r, 1);
     mxmc_buf_add(&b, "\n  ...\n");
   }
   flush_buf(rep, &b);
@@ -1055,19 +1075,9 @@ static void text_group(struct mxmc_buf *b, const struct mxmc_report *rep, const 
   if(r->message && r->message[0])
     mxmc_buf_printf(b, "  why:      %s\n", r->message);
   for(i = 0; i < mxm_json_array_len(r->flags); i++) {
-    const struct mxm_json *f = mxm_json_array_get(r->flags, i);
-    const char *bt = mxm_json_string(mxm_json_get(f, "bugType"));
-    const char *d = mxm_json_string(mxm_json_get(f, "description"));
-    const char *e = mxm_json_string(mxm_json_get(f, "effect"));
-    mxmc_buf_printf(b, "  flag:     %s [%s]%s%s\n", nz(mxm_json_string(mxm_json_get(f, "name"))), bt ? bt : "?",
-                    d ? ": " : "", nz(d));
-    if(e)
-      mxmc_buf_printf(b, "            effect: %s\n", e);
-    if(mxm_json_array_len(mxm_json_get(f, "links"))) {
-      mxmc_buf_add(b, "            links:  ");
-      add_links(b, mxm_json_get(f, "links"), 0);
-      mxmc_buf_add(b, "\n");
-    }
+    static const struct flag_markup text = {mxmc_buf_add, "  flag:     ", " [", "]: ",
+                                            "\n            effect: ", "", "\n            links:  ", "", "\n"};
+    add_flag(b, mxm_json_array_get(r->flags, i), &text);
   }
   mxmc_buf_printf(b, "  case:     %s#%s\n", r->file, nz(r->pointer));
 }
@@ -1330,24 +1340,8 @@ static void md_group(struct mxmc_buf *b, const struct mxmc_report *rep, const st
     add_md(b, r->citation);
   }
   for(i = 0; i < mxm_json_array_len(r->flags); i++) {
-    const struct mxm_json *f = mxm_json_array_get(r->flags, i);
-    struct mxmc_buf l = {0};
-    mxmc_buf_add(b, "\n  - flag **");
-    add_md(b, mxm_json_string(mxm_json_get(f, "name")));
-    mxmc_buf_add(b, "** [");
-    add_md(b, mxm_json_string(mxm_json_get(f, "bugType")));
-    mxmc_buf_add(b, "]: ");
-    add_md(b, mxm_json_string(mxm_json_get(f, "description")));
-    if(mxm_json_string(mxm_json_get(f, "effect"))) {
-      mxmc_buf_add(b, " Effect: ");
-      add_md(b, mxm_json_string(mxm_json_get(f, "effect")));
-    }
-    add_links(&l, mxm_json_get(f, "links"), 0);
-    if(l.len) {
-      mxmc_buf_add(b, " Links: ");
-      add_md(b, mxmc_buf_str(&l));
-    }
-    mxmc_buf_free(&l);
+    static const struct flag_markup md = {add_md, "\n  - flag **", "** [", "]: ", " Effect: ", "", " Links: ", "", ""};
+    add_flag(b, mxm_json_array_get(r->flags, i), &md);
   }
   mxmc_buf_add(b, "\n");
 }
@@ -1662,24 +1656,10 @@ static void html_group(struct mxmc_buf *b, const struct mxmc_report *rep, const 
     mxmc_buf_add(b, "</div>");
   }
   for(i = 0; i < mxm_json_array_len(r->flags); i++) {
-    const struct mxm_json *f = mxm_json_array_get(r->flags, i);
-    mxmc_buf_add(b, "<div class=\"flag\"><b>");
-    add_xml(b, mxm_json_string(mxm_json_get(f, "name")));
-    mxmc_buf_add(b, "</b> <span class=\"dim\">[");
-    add_xml(b, mxm_json_string(mxm_json_get(f, "bugType")));
-    mxmc_buf_add(b, "]</span> ");
-    add_xml(b, mxm_json_string(mxm_json_get(f, "description")));
-    if(mxm_json_string(mxm_json_get(f, "effect"))) {
-      mxmc_buf_add(b, "<div><b>effect</b> ");
-      add_xml(b, mxm_json_string(mxm_json_get(f, "effect")));
-      mxmc_buf_add(b, "</div>");
-    }
-    if(mxm_json_array_len(mxm_json_get(f, "links"))) {
-      mxmc_buf_add(b, "<div class=\"dim\">");
-      add_links(b, mxm_json_get(f, "links"), 1);
-      mxmc_buf_add(b, "</div>");
-    }
-    mxmc_buf_add(b, "</div>");
+    static const struct flag_markup html = {add_xml, "<div class=\"flag\"><b>", "</b> <span class=\"dim\">[",
+                                            "]</span> ", "<div><b>effect</b> ", "</div>", "<div class=\"dim\">",
+                                            "</div>", "</div>"};
+    add_flag(b, mxm_json_array_get(r->flags, i), &html);
   }
   mxmc_buf_add(b, "</td></tr>\n");
 }

@@ -118,14 +118,8 @@ static int replay_line(struct replay *rp, const char *start, size_t l)
     cli_json_string(stdout, ev->state_key);
     s = mxm_room_apply(rp->room, ev, &ar, &err); /* takes ev */
     if(s == MXM_OK) {
-      fputs(", \"verdict\": ", stdout);
-      cli_json_string(stdout, mxm_verdict_name(ar.auth.verdict));
-      fputs(", \"rule\": ", stdout);
-      cli_json_string(stdout, ar.auth.rule_id);
-      fputs(", \"reason\": ", stdout);
-      cli_json_string(stdout, ar.auth.reason);
-      fputs(", \"where\": ", stdout);
-      cli_json_string(stdout, ar.auth.where);
+      fputs(", ", stdout);
+      cli_print_verdict(stdout, &ar.auth, 0);
       printf(", \"accepted\": %s, \"transition\": ", ar.accepted ? "true" : "false");
       cli_print_apply_transition(stdout, &ar, rp->era);
       fputs("}\n", stdout);
