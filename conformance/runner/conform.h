@@ -165,6 +165,11 @@ const struct mxm_json *mxmc_room_server_keys(const struct mxmc_room *room);
 /* Events of other rooms that expanded events name in auth_events (the
  * "foreign:<type>" selector), or NULL if there are none (borrowed). */
 const struct mxm_json *mxmc_room_other_events(const struct mxmc_room *room);
+/* The IDs of mxmc_room_state's and mxmc_room_other_events's events, in
+ * their order, computed when they were built (borrowed; valid until the
+ * room changes). */
+struct mxmc_ids;
+void mxmc_room_ids(const struct mxmc_room *room, struct mxmc_ids *out);
 
 /* The test event of a case, from exactly one of event / rawEvent /
  * rawEventText in `holder` (a test or a sequence step). Exactly one of
@@ -195,6 +200,20 @@ struct mxmc_caps {
  * one response object (owned by the caller). Never fails on a bad request:
  * it answers {"id":..,"error":".."} instead. NULL only on out-of-memory. */
 struct mxm_json *mxmc_ref_answer(const struct mxm_json *request);
+/* Event IDs the expander already computed for a request's events, so that
+ * the reference in process does not hash them again (an adapter has no
+ * such list: it computes what it needs, as any implementation must).
+ * state[i] is the ID of the request's state[i], other[i] of its
+ * other_events[i]; NULL entries, or entries past the arrays, are computed. */
+struct mxmc_ids {
+  const char *const *state;
+  size_t n_state;
+  const char *const *other;
+  size_t n_other;
+};
+/* mxmc_ref_answer with known IDs (ids may be NULL). The answer is the same
+ * as without them. */
+struct mxm_json *mxmc_ref_answer_ids(const struct mxm_json *request, const struct mxmc_ids *ids);
 void mxmc_ref_caps(struct mxmc_caps *caps);
 /* The reference's hello line object (owned). */
 struct mxm_json *mxmc_ref_hello(const char *name);

@@ -38,6 +38,9 @@ struct mxmc_room {
   struct mxm_json *foreign;       /* owned: events of other rooms named by auth_events, or NULL */
   struct rec *recs;               /* owned: one per state event, in order */
   size_t n_recs, cap_recs;
+  const char **rec_ids;           /* owned array: recs[i].id (borrowed), for mxmc_room_ids */
+  char **foreign_ids;             /* owned: the IDs of the events of `foreign` */
+  size_t n_foreign;
   int64_t depth;                  /* depth of the last event */
   unsigned counter;               /* for v1/v2 event IDs */
 };
@@ -315,11 +318,18 @@ static enum mxm_status push_state(struct mxmc_room *room, struct mxm_json *ev, c
   if(room->n_recs == room->cap_recs) {
     size_t ncap = room->cap_recs ? room->cap_recs * 2 : 16;
     struct rec *n = realloc(room->recs, ncap * sizeof(*n));
+    const char **ni;
     if(!n) {
       mxm_json_free(&ev);
       return OOM(err);
     }
     room->recs = n;
+    ni = realloc(room->rec_ids, ncap * sizeof(*ni));
+    if(!ni) {
+      mxm_json_free(&ev);
+      return OOM(err);
+    }
+    room->rec_ids = ni;
     room->cap_recs = ncap;
   }
   if(mxm_json_int(mxm_json_get(ev, "depth"), &depth) && depth > room->depth)
@@ -330,6 +340,7 @@ static enum mxm_status push_state(struct mxmc_room *room, struct mxm_json *ev, c
   r->state_key = mxmc_strdup(sk ? sk : "");
   r->ref_b64 = mxmc_strdup(b64);
   r->index = mxm_json_array_len(room->state);
+  room->rec_ids[room->n_recs] = r->id;
   room->n_recs++;
   if(!r->id || !r->type || !r->state_key || !r->ref_b64 || mxm_json_array_add(room->state, ev) != MXM_OK)
     return OOM(err);
@@ -677,6 +688,10 @@ void mxmc_room_free(struct mxmc_room **roomp)
     free(room->recs[i].ref_b64);
   }
   free(room->recs);
+  free(room->rec_ids);
+  for(i = 0; i < room->n_foreign; i++)
+    free(room->foreign_ids[i]);
+  free(room->foreign_ids);
   mxm_json_free(&room->state);
   mxm_json_free(&room->keys);
   mxm_json_free(&room->foreign);
@@ -699,6 +714,17 @@ const struct mxm_json *mxmc_room_server_keys(const struct mxmc_room *room)
 const struct mxm_json *mxmc_room_other_events(const struct mxmc_room *room)
 {
   return room->foreign;
+}
+
+void mxmc_room_ids(const struct mxmc_room *room, struct mxmc_ids *out)
+{
+  memset(out, 0, sizeof(*out));
+  if(!room)
+    return;
+  out->state = room->rec_ids;
+  out->n_state = room->n_recs;
+  out->other = (const char *const *)room->foreign_ids;
+  out->n_other = room->n_foreign;
 }
 
 /* Names collected from an object (foreach must not modify what it walks). */
@@ -870,6 +896,19 @@ static enum mxm_status foreign_ref(struct mxmc_room *room, const char *type, con
     if(!room->foreign && !(room->foreign = mxm_json_new_array())) {
       mxm_json_free(&ev);
       return OOM(err);
+    }
+    {
+      char **ni = realloc(room->foreign_ids, (room->n_foreign + 1) * sizeof(*ni));
+      if(!ni) {
+        mxm_json_free(&ev);
+        return OOM(err);
+      }
+      room->foreign_ids = ni;
+      if(!(ni[room->n_foreign] = mxmc_strdup(id))) {
+        mxm_json_free(&ev);
+        return OOM(err);
+      }
+      room->n_foreign++;
     }
     if(mxm_json_array_add(room->foreign, ev) != MXM_OK)
       return OOM(err);

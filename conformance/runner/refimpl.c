@@ -86,17 +86,13 @@ fail:
   return NULL;
 }
 
-/* Room version, spec release and state of a request. 0 on success; on
- * failure an error response replaces *resp and -1 is returned. */
-static int load_common(const struct mxm_json *req, struct mxm_json **resp, const struct mxm_room_version **rv,
-                       enum mxm_spec_release *spec, struct mxm_state **st)
+/* Room version and spec release of a request. 0 on success; on failure an
+ * error response replaces *resp and -1 is returned. */
+static int request_version(const struct mxm_json *req, struct mxm_json **resp, const struct mxm_room_version **rv,
+                           enum mxm_spec_release *spec)
 {
   const char *rvs = mxm_json_string(mxm_json_get(req, "room_version"));
   const char *specs = mxm_json_string(mxm_json_get(req, "spec_release"));
-  struct mxm_json *doc;
-  struct mxm_error err;
-  *st = NULL;
-  mxm_error_clear(&err);
   *rv = rvs ? mxm_room_version_find(rvs) : NULL;
   if(!*rv) {
     *resp = error_response(*resp, "unsupported room version \"%s\"", rvs ? rvs : "(missing)");
@@ -107,27 +103,70 @@ static int load_common(const struct mxm_json *req, struct mxm_json **resp, const
     *resp = error_response(*resp, "unsupported spec release \"%s\"", specs);
     return -1;
   }
-  if(mxm_state_new(*rv, st) != MXM_OK) {
-    *resp = error_response(*resp, "out of memory");
-    return -1;
-  }
-  doc = state_doc(req);
+  return 0;
+}
+
+/* Load the request's state (other_events, state, server_keys) into st, an
+ * empty state. Known IDs (ids, may be NULL) are passed along, so those
+ * events are not hashed. 0, or -1 with an error response in *resp. */
+static int load_state(const struct mxm_json *req, struct mxm_json **resp, struct mxm_state *st,
+                      const struct mxmc_ids *ids)
+{
+  struct mxm_json *doc = state_doc(req);
+  struct mxm_error err;
+  const char **all = NULL;
+  size_t n_other = mxm_json_array_len(mxm_json_get(req, "other_events"));
+  size_t n_all = 0, i;
+  enum mxm_status s;
+  mxm_error_clear(&err);
   if(!doc ||
      (mxm_json_get(req, "server_keys") &&
       mxm_json_object_set(doc, "server_keys", mxm_json_ref(mxm_json_get(req, "server_keys"))) != MXM_OK)) {
     mxm_json_free(&doc);
-    mxm_state_free(st);
     *resp = error_response(*resp, "out of memory");
     return -1;
   }
-  if(mxm_state_load_json(*st, doc, &err) != MXM_OK) {
-    mxm_json_free(&doc);
-    mxm_state_free(st);
+  if(ids && (ids->n_state || ids->n_other)) {
+    /* state_doc's order: other_events first, then state */
+    n_all = n_other + ids->n_state;
+    all = calloc(n_all ? n_all : 1, sizeof(*all));
+    if(!all) {
+      mxm_json_free(&doc);
+      *resp = error_response(*resp, "out of memory");
+      return -1;
+    }
+    for(i = 0; i < n_other && i < ids->n_other; i++)
+      all[i] = ids->other[i];
+    for(i = 0; i < ids->n_state; i++)
+      all[n_other + i] = ids->state[i];
+  }
+  s = mxm_state_load_json_ids(st, doc, all, n_all, &err);
+  free(all);
+  mxm_json_free(&doc);
+  if(s != MXM_OK) {
     *resp = error_response(*resp, "cannot load the state: %s: %s at %s", mxm_status_name(err.status), err.message,
                            where_of(&err));
     return -1;
   }
-  mxm_json_free(&doc);
+  return 0;
+}
+
+/* Room version, spec release and state of a request. 0 on success; on
+ * failure an error response replaces *resp and -1 is returned. */
+static int load_common(const struct mxm_json *req, struct mxm_json **resp, const struct mxm_room_version **rv,
+                       enum mxm_spec_release *spec, struct mxm_state **st, const struct mxmc_ids *ids)
+{
+  *st = NULL;
+  if(request_version(req, resp, rv, spec))
+    return -1;
+  if(mxm_state_new(*rv, st) != MXM_OK) {
+    *resp = error_response(*resp, "out of memory");
+    return -1;
+  }
+  if(load_state(req, resp, *st, ids)) {
+    mxm_state_free(st);
+    return -1;
+  }
   return 0;
 }
 
@@ -234,7 +273,7 @@ static int set_invalid(struct mxm_json *r, const struct mxm_error *err)
   return set_str(r, "verdict", "invalid") || set_str(r, "reason", reason);
 }
 
-static struct mxm_json *answer_auth(const struct mxm_json *req, struct mxm_json *r)
+static struct mxm_json *answer_auth(const struct mxm_json *req, struct mxm_json *r, const struct mxmc_ids *ids)
 {
   const struct mxm_room_version *rv;
   enum mxm_spec_release spec;
@@ -244,7 +283,7 @@ static struct mxm_json *answer_auth(const struct mxm_json *req, struct mxm_json 
   struct mxm_auth_options opt;
   struct mxm_result res;
   int check = 0;
-  if(load_common(req, &r, &rv, &spec, &st))
+  if(load_common(req, &r, &rv, &spec, &st, ids))
     return r;
   mxm_error_clear(&err);
   ev = parse_event(req, rv, &err);
@@ -298,7 +337,7 @@ static struct mxm_json *answer_transition(const struct mxm_json *req, struct mxm
   return r;
 }
 
-static struct mxm_json *answer_api(const struct mxm_json *req, struct mxm_json *r)
+static struct mxm_json *answer_api(const struct mxm_json *req, struct mxm_json *r, const struct mxmc_ids *ids)
 {
   const struct mxm_room_version *rv;
   enum mxm_spec_release spec;
@@ -320,7 +359,7 @@ static struct mxm_json *answer_api(const struct mxm_json *req, struct mxm_json *
   c.reason = mxm_json_string(mxm_json_get(mxm_json_get(call, "body"), "reason"));
   if(!c.caller)
     return error_response(r, "the call has no caller");
-  if(load_common(req, &r, &rv, &spec, &st))
+  if(load_common(req, &r, &rv, &spec, &st, ids))
     return r;
   mxm_auth_options_init(&opt);
   opt.spec = spec;
@@ -346,37 +385,28 @@ static struct mxm_json *answer_api(const struct mxm_json *req, struct mxm_json *
   return r;
 }
 
-static struct mxm_json *answer_sequence(const struct mxm_json *req, struct mxm_json *r)
+static struct mxm_json *answer_sequence(const struct mxm_json *req, struct mxm_json *r, const struct mxmc_ids *ids)
 {
   const struct mxm_room_version *rv;
   enum mxm_spec_release spec;
-  struct mxm_state *st = NULL;
   struct mxm_room *room = NULL;
   struct mxm_auth_options opt;
   struct mxm_error err;
   struct mxm_json *out;
   const struct mxm_json *steps = mxm_json_get(req, "steps");
   size_t i;
-  if(load_common(req, &r, &rv, &spec, &st))
+  if(request_version(req, &r, &rv, &spec))
     return r;
-  mxm_state_free(&st); /* loaded once to validate; the room loads its own copy */
   mxm_auth_options_init(&opt);
   opt.spec = spec;
   opt.check_auth_events = 0;
   mxm_error_clear(&err);
   if(mxm_room_new(rv, &opt, &room) != MXM_OK)
     return error_response(r, "out of memory");
-  {
-    struct mxm_json *doc = state_doc(req);
-    if(!doc ||
-       (mxm_json_get(req, "server_keys") &&
-        mxm_json_object_set(doc, "server_keys", mxm_json_ref(mxm_json_get(req, "server_keys"))) != MXM_OK) ||
-       mxm_state_load_json(mxm_room_state_mut(room), doc, &err) != MXM_OK) {
-      mxm_json_free(&doc);
-      mxm_room_free(&room);
-      return error_response(r, "cannot load the state: %s at %s", err.message, where_of(&err));
-    }
-    mxm_json_free(&doc);
+  /* The state is loaded once, straight into the room the steps apply to. */
+  if(load_state(req, &r, mxm_room_state_mut(room), ids)) {
+    mxm_room_free(&room);
+    return r;
   }
   out = mxm_json_new_array();
   if(!out || mxm_json_object_set(r, "steps", out) != MXM_OK) {
@@ -428,6 +458,11 @@ static struct mxm_json *answer_sequence(const struct mxm_json *req, struct mxm_j
 
 struct mxm_json *mxmc_ref_answer(const struct mxm_json *req)
 {
+  return mxmc_ref_answer_ids(req, NULL);
+}
+
+struct mxm_json *mxmc_ref_answer_ids(const struct mxm_json *req, const struct mxmc_ids *ids)
+{
   struct mxm_json *r = new_response(req);
   const char *type = mxm_json_string(mxm_json_get(req, "type"));
   if(!r)
@@ -437,13 +472,13 @@ struct mxm_json *mxmc_ref_answer(const struct mxm_json *req)
   if(!type)
     return error_response(r, "the request has no \"type\"");
   if(strcmp(type, "auth") == 0)
-    return answer_auth(req, r);
+    return answer_auth(req, r, ids);
   if(strcmp(type, "transition") == 0)
     return answer_transition(req, r);
   if(strcmp(type, "api") == 0)
-    return answer_api(req, r);
+    return answer_api(req, r, ids);
   if(strcmp(type, "sequence") == 0)
-    return answer_sequence(req, r);
+    return answer_sequence(req, r, ids);
   return error_response(r, "unknown request type \"%s\"", type);
 }
 

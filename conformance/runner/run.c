@@ -33,7 +33,11 @@ struct run {
 
 /* ---- backend ---- */
 
-static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, char **fault)
+/* room: the expanded room the request was built from (NULL for a
+ * transition request). In process, the reference takes the IDs the
+ * expander computed instead of hashing every event again. */
+static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, const struct mxmc_room *room,
+                                     char **fault)
 {
   *fault = NULL;
   if(r->opt->dump) {
@@ -47,7 +51,10 @@ static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, 
   if(r->opt->adapter)
     return mxmc_adapter_call(r->opt->adapter, req, fault);
   {
-    struct mxm_json *resp = mxmc_ref_answer(req);
+    struct mxmc_ids ids;
+    struct mxm_json *resp;
+    mxmc_room_ids(room, &ids);
+    resp = mxmc_ref_answer_ids(req, &ids);
     if(!resp)
       *fault = mxmc_strdup("out of memory in the reference backend");
     return resp;
@@ -391,11 +398,12 @@ static void error_result(struct run *r, struct mxmc_result *res, char *message)
 /* Send *reqp to the backend and free it. On an adapter fault (or running out
  * of memory) the case is recorded as an error naming the fault and NULL is
  * returned; the caller then just cleans up and moves on. */
-static struct mxm_json *exchange(struct run *r, struct mxm_json **reqp, struct mxmc_result *res)
+static struct mxm_json *exchange(struct run *r, struct mxm_json **reqp, const struct mxmc_room *room,
+                                 struct mxmc_result *res)
 {
   char *fault = NULL;
   double t0 = mxmc_now();
-  struct mxm_json *resp = call_backend(r, *reqp, &fault);
+  struct mxm_json *resp = call_backend(r, *reqp, room, &fault);
   res->seconds = mxmc_now() - t0;
   mxm_json_free(reqp);
   if(!resp)
@@ -485,7 +493,7 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   }
   ev = NULL;
   free(text);
-  resp = exchange(r, &req, &res);
+  resp = exchange(r, &req, room, &res);
   mxmc_room_free(&room);
   if(!resp)
     return;
@@ -547,7 +555,7 @@ static void run_transition(struct run *r, const struct mxm_json *test, const cha
       error_result(r, &res, NULL);
       continue;
     }
-    resp = exchange(r, &req, &res);
+    resp = exchange(r, &req, NULL, &res);
     if(!resp)
       continue;
     {
@@ -635,7 +643,7 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
     error_result(r, &res, NULL);
     return;
   }
-  resp = exchange(r, &req, &res);
+  resp = exchange(r, &req, room, &res);
   mxmc_room_free(&room);
   if(!resp)
     return;
@@ -792,7 +800,7 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
     error_result(r, &res, NULL);
     return;
   }
-  resp = exchange(r, &req, &res);
+  resp = exchange(r, &req, room, &res);
   mxmc_room_free(&room);
   if(!resp)
     return;

@@ -82,6 +82,8 @@ struct enc {
   enum mxm_status st; /* first failure */
   char path[1024];    /* JSON pointer of the current value, truncated */
   size_t path_len;
+  const char *const *omit; /* top-level keys written as if absent */
+  size_t n_omit;
 };
 
 static int put(struct enc *e, const char *s, size_t n)
@@ -514,6 +516,17 @@ static int member_cmp(const void *a, const void *b)
 
 static int put_value(struct enc *e, const struct mxm_json *j, int depth);
 
+/* 1 if key is one of the keys mxm_canonical_encode_without leaves out
+ * (they are top-level keys: only the root object is filtered). */
+static int omitted(const struct enc *e, const struct member *m)
+{
+  size_t i;
+  for(i = 0; i < e->n_omit; i++)
+    if(strlen(e->omit[i]) == m->key_len && memcmp(e->omit[i], m->key, m->key_len) == 0)
+      return 1;
+  return 0;
+}
+
 static int put_object(struct enc *e, const struct mxm_json *j, int depth)
 {
   size_t n = mxm_json_object_len(j), i;
@@ -524,6 +537,13 @@ static int put_object(struct enc *e, const struct mxm_json *j, int depth)
     if(!c.m)
       return fail(e, MXM_E_NOMEM, "out of memory sorting object keys");
     (void)mxm_json_object_foreach(j, collect_member, &c);
+    if(depth == 1 && e->n_omit) {
+      size_t k = 0;
+      for(i = 0; i < c.n; i++)
+        if(!omitted(e, &c.m[i]))
+          c.m[k++] = c.m[i];
+      c.n = k;
+    }
     qsort(c.m, c.n, sizeof(*c.m), member_cmp);
   }
   ok = putc1(e, '{');
@@ -585,6 +605,13 @@ static int put_value(struct enc *e, const struct mxm_json *j, int depth)
 enum mxm_status mxm_canonical_encode(const struct mxm_json *j, enum mxm_canon_mode mode, char **out,
                                      size_t *out_len, struct mxm_error *err)
 {
+  return mxm_canonical_encode_without(j, mode, NULL, 0, out, out_len, err);
+}
+
+enum mxm_status mxm_canonical_encode_without(const struct mxm_json *j, enum mxm_canon_mode mode,
+                                             const char *const *omit, size_t n_omit, char **out, size_t *out_len,
+                                             struct mxm_error *err)
+{
   struct enc e;
   if(!out)
     return mxm_error_set(err, MXM_E_USAGE, "", "no output pointer");
@@ -597,6 +624,8 @@ enum mxm_status mxm_canonical_encode(const struct mxm_json *j, enum mxm_canon_mo
   e.mode = mode;
   e.err = err;
   e.st = MXM_OK;
+  e.omit = omit;
+  e.n_omit = omit ? n_omit : 0;
   if(!put_value(&e, j, 1) || !putc1(&e, '\0')) {
     free(e.buf);
     return e.st != MXM_OK ? e.st : mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");

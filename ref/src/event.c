@@ -964,6 +964,25 @@ enum mxm_status mxm_event_ensure_id(struct mxm_event *ev, const struct mxm_room_
   return mxm_compute_event_id(ev->json, rv, ev->computed_id, err);
 }
 
+enum mxm_status mxm_event_set_id(struct mxm_event *ev, const char *id, struct mxm_error *err)
+{
+  size_t len;
+  if(!ev || !id)
+    return mxm_error_set(err, MXM_E_USAGE, "", "no event or no ID");
+  len = strlen(id);
+  if(id[0] != '$' || len < 2 || len >= sizeof(ev->computed_id))
+    return mxm_error_set(err, MXM_E_MALFORMED, "", "an event ID is \"$\" and 1 to %zu more bytes",
+                         sizeof(ev->computed_id) - 2);
+  if(ev->event_id) {
+    if(strcmp(ev->event_id, id) == 0)
+      return MXM_OK;
+    return mxm_error_set(err, MXM_E_USAGE, "/event_id", "the event carries event_id %.80s, not %.80s",
+                         ev->event_id, id);
+  }
+  memcpy(ev->computed_id, id, len + 1);
+  return MXM_OK;
+}
+
 static enum mxm_event_kind kind_of(const char *type)
 {
   if(strcmp(type, "m.room.member") == 0)

@@ -31,6 +31,7 @@
  *     row, so all of content is stripped.
  */
 #include "mxm/redact.h"
+#include "redact_int.h"
 
 #include <string.h>
 
@@ -125,26 +126,33 @@ static const struct algorithm *find_algorithm(unsigned id)
   return NULL;
 }
 
-/* Copy src[key] into dst if present. 0 on out-of-memory. */
-static int copy_key(struct mxm_json *dst, const struct mxm_json *src, const char *key)
+/* A kept value: a deep copy (mxm_redact), or the same value with one more
+ * owner (mxmi_redact_shared, whose result is only read). */
+static struct mxm_json *keep(const struct mxm_json *v, int share)
+{
+  return share ? mxm_json_ref(v) : mxm_json_copy(v);
+}
+
+/* Keep src[key] in dst if present. 0 on out-of-memory. */
+static int copy_key(struct mxm_json *dst, const struct mxm_json *src, const char *key, int share)
 {
   const struct mxm_json *v = mxm_json_get(src, key);
   if(!v)
     return 1;
-  return mxm_json_object_set(dst, key, mxm_json_copy(v)) == MXM_OK;
+  return mxm_json_object_set(dst, key, keep(v, share)) == MXM_OK;
 }
 
-static int copy_keys(struct mxm_json *dst, const struct mxm_json *src, const char *const *keys)
+static int copy_keys(struct mxm_json *dst, const struct mxm_json *src, const char *const *keys, int share)
 {
   for(; keys && *keys; keys++)
-    if(!copy_key(dst, src, *keys))
+    if(!copy_key(dst, src, *keys, share))
       return 0;
   return 1;
 }
 
 /* The redacted content of an event whose content is the object `content`. */
 static struct mxm_json *redact_content(const struct algorithm *alg, const char *type,
-                                       const struct mxm_json *content)
+                                       const struct mxm_json *content, int share)
 {
   const struct content_rule *r;
   struct mxm_json *out;
@@ -152,13 +160,13 @@ static struct mxm_json *redact_content(const struct algorithm *alg, const char *
     if(strcmp(r->type, type) == 0)
       break;
   if(type && r->type && r->all_content)
-    return mxm_json_copy(content);
+    return keep(content, share);
   out = mxm_json_new_object();
   if(!out)
     return NULL;
   if(!type || !r->type)
     return out;
-  if(!copy_keys(out, content, r->keys))
+  if(!copy_keys(out, content, r->keys, share))
     goto oom;
   if(r->tpi_signed) {
     const struct mxm_json *tpi = mxm_json_get(content, "third_party_invite");
@@ -167,7 +175,7 @@ static struct mxm_json *redact_content(const struct algorithm *alg, const char *
       struct mxm_json *kept = mxm_json_new_object();
       if(!kept)
         goto oom;
-      if(mxm_json_object_set(kept, "signed", mxm_json_copy(sig)) != MXM_OK) {
+      if(mxm_json_object_set(kept, "signed", keep(sig, share)) != MXM_OK) {
         mxm_json_free(&kept);
         goto oom;
       }
@@ -181,8 +189,8 @@ oom:
   return NULL;
 }
 
-enum mxm_status mxm_redact(const struct mxm_json *event, const struct mxm_room_version *rv,
-                           struct mxm_json **out, struct mxm_error *err)
+static enum mxm_status redact(const struct mxm_json *event, const struct mxm_room_version *rv, int share,
+                              struct mxm_json **out, struct mxm_error *err)
 {
   const struct algorithm *alg;
   const struct mxm_json *content;
@@ -212,11 +220,11 @@ enum mxm_status mxm_redact(const struct mxm_json *event, const struct mxm_room_v
   for(k = alg->top; *k; k++) {
     if(strcmp(*k, "content") == 0)
       continue;
-    if(!copy_key(res, event, *k))
+    if(!copy_key(res, event, *k, share))
       goto oom;
   }
   if(content) {
-    rc = redact_content(alg, mxm_json_string(mxm_json_get(event, "type")), content);
+    rc = redact_content(alg, mxm_json_string(mxm_json_get(event, "type")), content, share);
     if(!rc || mxm_json_object_set(res, "content", rc) != MXM_OK)
       goto oom;
   }
@@ -225,4 +233,16 @@ enum mxm_status mxm_redact(const struct mxm_json *event, const struct mxm_room_v
 oom:
   mxm_json_free(&res);
   return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory redacting the event");
+}
+
+enum mxm_status mxm_redact(const struct mxm_json *event, const struct mxm_room_version *rv,
+                           struct mxm_json **out, struct mxm_error *err)
+{
+  return redact(event, rv, 0, out, err);
+}
+
+enum mxm_status mxmi_redact_shared(const struct mxm_json *event, const struct mxm_room_version *rv,
+                                   struct mxm_json **out, struct mxm_error *err)
+{
+  return redact(event, rv, 1, out, err);
 }

@@ -20,6 +20,7 @@
 
 #include "alloc_int.h"
 #include "mxm/room.h"
+#include "state_int.h" /* mxmi_profile_hash */
 
 struct mxm_room {
   struct mxm_state *st; /* owned */
@@ -71,31 +72,11 @@ struct mxm_state *mxm_room_state_mut(struct mxm_room *room)
   return room ? room->st : NULL;
 }
 
-/* The profile hash ev would give its target: put a copy of ev into an empty
- * scratch state and read the hash back (the hash function is the state's). */
-static enum mxm_status profile_hash_of(const struct mxm_room_version *rv, const struct mxm_event *ev, uint64_t *hash,
-                                       struct mxm_error *err)
-{
-  struct mxm_state *scratch = NULL;
-  struct mxm_event *copy = NULL;
-  enum mxm_status s = mxm_state_new(rv, &scratch);
-  if(s != MXM_OK)
-    return mxm_error_set(err, s, "", "out of memory");
-  s = mxm_event_from_json(ev->json, rv, &copy, err);
-  if(s == MXM_OK)
-    s = mxm_state_put(scratch, copy, err); /* takes ownership of copy */
-  if(s == MXM_OK)
-    *hash = mxm_state_profile_hash(scratch, ev->state_key);
-  mxm_state_free(&scratch);
-  return s;
-}
-
 enum mxm_status mxm_room_apply(struct mxm_room *room, struct mxm_event *ev, struct mxm_apply_result *out,
                                struct mxm_error *err)
 {
   enum mxm_status s;
   int profile_changed = 0;
-  const struct mxm_room_version *rv;
   int era;
 
   if(!room || !ev || !out) {
@@ -103,21 +84,17 @@ enum mxm_status mxm_room_apply(struct mxm_room *room, struct mxm_event *ev, stru
     return mxm_error_set(err, MXM_E_USAGE, "", "mxm_room_apply: room, event and result are required");
   }
   memset(out, 0, sizeof(*out));
-  rv = mxm_state_room_version(room->st);
   out->is_member = ev->kind == MXM_EVENT_MEMBER;
   if(out->is_member && ev->state_key) {
     out->from = mxm_state_membership(room->st, ev->state_key);
     out->to = ev->u.member.membership;
     out->self = strcmp(ev->sender, ev->state_key) == 0;
-    if(out->from == MXM_MEMBERSHIP_JOIN && out->to == MXM_MEMBERSHIP_JOIN) {
-      uint64_t after = 0;
-      s = profile_hash_of(rv, ev, &after, err);
-      if(s != MXM_OK) {
-        mxm_event_free(&ev);
-        return s;
-      }
-      profile_changed = after != mxm_state_profile_hash(room->st, ev->state_key);
-    }
+    /* join -> join: did the profile change? The hash the event would give
+     * its target against the current one; computing it needs nothing of
+     * the event but these two fields (no copy, no event ID). */
+    if(out->from == MXM_MEMBERSHIP_JOIN && out->to == MXM_MEMBERSHIP_JOIN)
+      profile_changed = mxmi_profile_hash(ev->u.member.displayname, ev->u.member.avatar_url) !=
+                        mxm_state_profile_hash(room->st, ev->state_key);
   }
 
   s = mxm_auth_check(room->st, ev, &room->opt, &out->auth, err);

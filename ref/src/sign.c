@@ -34,9 +34,43 @@
 #include <string.h>
 
 #include "mxm/redact.h"
+#include "redact_int.h"
+#include "sign_int.h"
 
 /* sodium_init is thread-safe and idempotent; 0 or 1 mean ready. */
 static int crypto_ready(void) { return sodium_init() >= 0; }
+
+/* The test hook of sign_int.h. */
+static mxmi_crypto_trace_fn trace_fn;
+static void *trace_ctx;
+
+void mxmi_crypto_trace_set(mxmi_crypto_trace_fn fn, void *ctx)
+{
+  trace_fn = fn;
+  trace_ctx = ctx;
+}
+
+static void trace(enum mxmi_crypto_op op, const void *data, size_t len, const unsigned char *extra, size_t extra_len)
+{
+  if(trace_fn)
+    trace_fn(op, data, len, extra, extra_len, trace_ctx);
+}
+
+static void trace_verify(const void *msg, size_t len, const unsigned char sig[64], const unsigned char pk[32])
+{
+  unsigned char extra[96];
+  if(!trace_fn)
+    return;
+  memcpy(extra, sig, 64);
+  memcpy(extra + 64, pk, 32);
+  trace(MXMI_OP_VERIFY, msg, len, extra, sizeof(extra));
+}
+
+/* Keys a signature does not cover (appendices "Signing Details"), and the
+ * content hash leaves out as well (server-server API "Calculating the
+ * content hash for an event"). */
+static const char *const unsigned_keys[] = {"signatures", "unsigned"};
+static const char *const content_hash_keys[] = {"unsigned", "signatures", "hashes"};
 
 static int has_ed25519_prefix(const char *key_id) { return key_id && strncmp(key_id, "ed25519:", 8) == 0; }
 
@@ -174,19 +208,10 @@ void mxm_signing_key_public_b64(const struct mxm_signing_key *key, char *buf, si
 enum mxm_status mxm_signing_bytes(const struct mxm_json *obj, enum mxm_canon_mode mode, char **out,
                                   size_t *out_len, struct mxm_error *err)
 {
-  struct mxm_json *copy;
-  enum mxm_status st;
   if(mxm_json_type(obj) != MXM_JSON_OBJECT)
     return mxm_error_set(err, MXM_E_MALFORMED, "", "only a JSON object can be signed, not a JSON %s",
                          mxm_json_type_name(mxm_json_type(obj)));
-  copy = mxm_json_copy(obj);
-  if(!copy)
-    return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory copying the object to sign");
-  mxm_json_object_del(copy, "signatures");
-  mxm_json_object_del(copy, "unsigned");
-  st = mxm_canonical_encode(copy, mode, out, out_len, err);
-  mxm_json_free(&copy);
-  return st;
+  return mxm_canonical_encode_without(obj, mode, unsigned_keys, 2, out, out_len, err);
 }
 
 /* obj[key] as an object, created if absent. NULL if present but not an
@@ -221,36 +246,50 @@ static enum mxm_status put_signature(struct mxm_json *obj, const char *entity, c
   return MXM_OK;
 }
 
-/* Sign obj in the given mode; the base64 signature goes to sig_b64 (89
- * bytes is enough for 64 bytes unpadded). */
-static enum mxm_status sign_mode(struct mxm_json *obj, const char *entity, const struct mxm_signing_key *key,
-                                 enum mxm_canon_mode mode, char sig_b64[90], struct mxm_error *err)
+enum mxm_status mxm_sign_bytes_b64(const char *msg, size_t len, const struct mxm_signing_key *key,
+                                   char sig_b64[MXM_SIGNATURE_B64_MAX], struct mxm_error *err)
+{
+  unsigned char sig[crypto_sign_BYTES];
+  if(!msg || !key || !sig_b64 || !has_ed25519_prefix(key->key_id))
+    return mxm_error_set(err, MXM_E_USAGE, "", "sign: missing bytes, output or ed25519 key");
+  if(!crypto_ready())
+    return mxm_error_set(err, MXM_E_CRYPTO, "", "libsodium failed to initialise");
+  trace(MXMI_OP_SIGN, msg, len, key->public_key, sizeof(key->public_key));
+  if(crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, key->secret_key) != 0)
+    return mxm_error_set(err, MXM_E_CRYPTO, "", "Ed25519 signing failed");
+  (void)mxm_base64_encode(sig, sizeof(sig), sig_b64, MXM_SIGNATURE_B64_MAX);
+  return MXM_OK;
+}
+
+/* Sign obj (its canonical form in the given mode, without signatures and
+ * unsigned); the base64 signature goes to sig_b64. */
+static enum mxm_status sign_mode(const struct mxm_json *obj, const struct mxm_signing_key *key,
+                                 enum mxm_canon_mode mode, char sig_b64[MXM_SIGNATURE_B64_MAX], struct mxm_error *err)
 {
   char *bytes = NULL;
   size_t len = 0;
-  unsigned char sig[crypto_sign_BYTES];
   enum mxm_status st;
-  if(!obj || !entity || !key || !has_ed25519_prefix(key->key_id))
+  if(!obj || !key || !has_ed25519_prefix(key->key_id))
     return mxm_error_set(err, MXM_E_USAGE, "", "sign: missing object, entity or ed25519 key");
-  if(!crypto_ready())
-    return mxm_error_set(err, MXM_E_CRYPTO, "", "libsodium failed to initialise");
   st = mxm_signing_bytes(obj, mode, &bytes, &len, err);
   if(st != MXM_OK)
     return st;
-  if(crypto_sign_detached(sig, NULL, (const unsigned char *)bytes, len, key->secret_key) != 0) {
-    free(bytes);
-    return mxm_error_set(err, MXM_E_CRYPTO, "", "Ed25519 signing failed");
-  }
+  st = mxm_sign_bytes_b64(bytes, len, key, sig_b64, err);
   free(bytes);
-  (void)mxm_base64_encode(sig, sizeof(sig), sig_b64, 90);
-  return put_signature(obj, entity, key->key_id, sig_b64, err);
+  return st;
 }
 
 enum mxm_status mxm_sign_json(struct mxm_json *obj, const char *entity, const struct mxm_signing_key *key,
                               struct mxm_error *err)
 {
-  char sig_b64[90];
-  return sign_mode(obj, entity, key, MXM_CANON_STRICT, sig_b64, err);
+  char sig_b64[MXM_SIGNATURE_B64_MAX];
+  enum mxm_status st;
+  if(!obj || !entity || !key || !has_ed25519_prefix(key->key_id))
+    return mxm_error_set(err, MXM_E_USAGE, "", "sign: missing object, entity or ed25519 key");
+  st = sign_mode(obj, key, MXM_CANON_STRICT, sig_b64, err);
+  if(st != MXM_OK)
+    return st;
+  return put_signature(obj, entity, key->key_id, sig_b64, err);
 }
 
 int mxm_verify_detached_b64(const char *msg, size_t len, const char *sig_b64, const unsigned char public_key[32])
@@ -260,6 +299,7 @@ int mxm_verify_detached_b64(const char *msg, size_t len, const char *sig_b64, co
     return 0;
   if(mxm_base64_decode_any(sig_b64, sig, sizeof(sig)) != crypto_sign_BYTES)
     return 0;
+  trace_verify(msg, len, sig, public_key);
   return crypto_sign_verify_detached(sig, (const unsigned char *)msg, len, public_key) == 0;
 }
 
@@ -282,6 +322,7 @@ static enum mxm_status verify_json_status(const struct mxm_json *obj, const char
   st = mxm_signing_bytes(obj, mode, &bytes, &len, NULL);
   if(st != MXM_OK)
     return st == MXM_E_NOMEM ? st : MXM_OK; /* not canonical JSON: cannot carry a valid signature */
+  trace_verify(bytes, len, sig, public_key);
   *valid = crypto_sign_verify_detached(sig, (const unsigned char *)bytes, len, public_key) == 0;
   free(bytes);
   return MXM_OK;
@@ -303,57 +344,94 @@ int mxm_verify_json(const struct mxm_json *obj, const char *entity, const char *
 /* ------------------------------------------------------------------ */
 /* Hashes and event IDs.                                               */
 
-static enum mxm_status sha256_of(const struct mxm_json *j, enum mxm_canon_mode mode, unsigned char out[32],
-                                 struct mxm_error *err)
+enum mxm_status mxm_sha256(const void *data, size_t len, unsigned char out[32])
+{
+  if((!data && len) || !out)
+    return MXM_E_USAGE;
+  if(!crypto_ready())
+    return MXM_E_CRYPTO;
+  trace(MXMI_OP_SHA256, data, len, NULL, 0);
+  crypto_hash_sha256(out, data ? (const unsigned char *)data : (const unsigned char *)"", len);
+  return MXM_OK;
+}
+
+/* SHA-256 of the canonical form of j without the top-level keys omit. */
+static enum mxm_status sha256_of(const struct mxm_json *j, enum mxm_canon_mode mode, const char *const *omit,
+                                 size_t n_omit, unsigned char out[32], struct mxm_error *err)
 {
   char *bytes = NULL;
   size_t len = 0;
   enum mxm_status st;
   if(!crypto_ready())
     return mxm_error_set(err, MXM_E_CRYPTO, "", "libsodium failed to initialise");
-  st = mxm_canonical_encode(j, mode, &bytes, &len, err);
+  st = mxm_canonical_encode_without(j, mode, omit, n_omit, &bytes, &len, err);
   if(st != MXM_OK)
     return st;
-  crypto_hash_sha256(out, (const unsigned char *)bytes, len);
+  st = mxm_sha256(bytes, len, out);
   free(bytes);
-  return MXM_OK;
+  return st == MXM_OK ? MXM_OK : mxm_error_set(err, st, "", "SHA-256 failed");
 }
 
 enum mxm_status mxm_content_hash(const struct mxm_json *event, const struct mxm_room_version *rv,
                                  unsigned char out[32], struct mxm_error *err)
 {
-  struct mxm_json *copy;
-  enum mxm_status st;
   if(!rv || !out)
     return mxm_error_set(err, MXM_E_USAGE, "", "content hash: missing room version or output");
   if(mxm_json_type(event) != MXM_JSON_OBJECT)
     return mxm_error_set(err, MXM_E_MALFORMED, "", "event is not a JSON object");
-  copy = mxm_json_copy(event);
-  if(!copy)
-    return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory");
-  mxm_json_object_del(copy, "unsigned");
-  mxm_json_object_del(copy, "signatures");
-  mxm_json_object_del(copy, "hashes");
-  st = sha256_of(copy, mxm_canon_mode_for(rv), out, err);
-  mxm_json_free(&copy);
+  return sha256_of(event, mxm_canon_mode_for(rv), content_hash_keys, 3, out, err);
+}
+
+enum mxm_status mxm_event_signing_bytes(const struct mxm_json *event, const struct mxm_room_version *rv, char **out,
+                                        size_t *out_len, struct mxm_error *err)
+{
+  struct mxm_json *red = NULL;
+  enum mxm_status st;
+  if(!out)
+    return mxm_error_set(err, MXM_E_USAGE, "", "no output pointer");
+  *out = NULL;
+  if(!rv)
+    return mxm_error_set(err, MXM_E_USAGE, "", "signing bytes: missing room version");
+  st = mxmi_redact_shared(event, rv, &red, err);
+  if(st != MXM_OK)
+    return st;
+  st = mxm_canonical_encode_without(red, mxm_canon_mode_for(rv), unsigned_keys, 2, out, out_len, err);
+  mxm_json_free(&red);
   return st;
 }
 
 enum mxm_status mxm_reference_hash(const struct mxm_json *event, const struct mxm_room_version *rv,
                                    unsigned char out[32], struct mxm_error *err)
 {
-  struct mxm_json *red = NULL;
+  char *bytes = NULL;
+  size_t len = 0;
   enum mxm_status st;
   if(!rv || !out)
     return mxm_error_set(err, MXM_E_USAGE, "", "reference hash: missing room version or output");
-  st = mxm_redact(event, rv, &red, err);
+  if(!crypto_ready())
+    return mxm_error_set(err, MXM_E_CRYPTO, "", "libsodium failed to initialise");
+  st = mxm_event_signing_bytes(event, rv, &bytes, &len, err);
   if(st != MXM_OK)
     return st;
-  mxm_json_object_del(red, "signatures");
-  mxm_json_object_del(red, "unsigned");
-  st = sha256_of(red, mxm_canon_mode_for(rv), out, err);
-  mxm_json_free(&red);
-  return st;
+  st = mxm_sha256(bytes, len, out);
+  free(bytes);
+  return st == MXM_OK ? MXM_OK : mxm_error_set(err, st, "", "SHA-256 failed");
+}
+
+enum mxm_status mxm_event_id_from_hash(const unsigned char hash[32], const struct mxm_room_version *rv,
+                                       char out[MXM_EVENT_ID_MAX])
+{
+  int variant;
+  if(!hash || !rv || !out)
+    return MXM_E_USAGE;
+  out[0] = '\0';
+  if(rv->event_id_format == MXM_EVENT_ID_SERVER)
+    return MXM_E_UNSUPPORTED;
+  variant = rv->event_id_format == MXM_EVENT_ID_HASH_URL ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
+                                                         : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+  out[0] = '$';
+  sodium_bin2base64(out + 1, MXM_EVENT_ID_MAX - 1, hash, 32, variant);
+  return MXM_OK;
 }
 
 enum mxm_status mxm_compute_event_id(const struct mxm_json *event, const struct mxm_room_version *rv,
@@ -361,7 +439,6 @@ enum mxm_status mxm_compute_event_id(const struct mxm_json *event, const struct 
 {
   unsigned char hash[32];
   enum mxm_status st;
-  int variant;
   if(!rv || !out)
     return mxm_error_set(err, MXM_E_USAGE, "", "event ID: missing room version or output");
   out[0] = '\0';
@@ -385,11 +462,7 @@ enum mxm_status mxm_compute_event_id(const struct mxm_json *event, const struct 
   st = mxm_reference_hash(event, rv, hash, err);
   if(st != MXM_OK)
     return st;
-  variant = rv->event_id_format == MXM_EVENT_ID_HASH_URL ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
-                                                         : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
-  out[0] = '$';
-  sodium_bin2base64(out + 1, MXM_EVENT_ID_MAX - 1, hash, sizeof(hash), variant);
-  return MXM_OK;
+  return mxm_event_id_from_hash(hash, rv, out);
 }
 
 enum mxm_status mxm_room_id_from_create(const struct mxm_json *create_event, const struct mxm_room_version *rv,
@@ -420,7 +493,7 @@ enum mxm_status mxm_sign_event(struct mxm_json *event, const struct mxm_room_ver
                                const struct mxm_signing_key *key, struct mxm_error *err)
 {
   unsigned char hash[32];
-  char hash_b64[64], sig_b64[90];
+  char hash_b64[64], sig_b64[MXM_SIGNATURE_B64_MAX];
   struct mxm_json *hashes, *red = NULL;
   enum mxm_status st;
   if(!rv || !server || !key)
@@ -435,10 +508,10 @@ enum mxm_status mxm_sign_event(struct mxm_json *event, const struct mxm_room_ver
   st = mxm_json_object_set(hashes, "sha256", mxm_json_new_string(hash_b64));
   if(st != MXM_OK)
     return mxm_error_set(err, st, "/hashes/sha256", "could not store the content hash");
-  st = mxm_redact(event, rv, &red, err);
+  st = mxmi_redact_shared(event, rv, &red, err);
   if(st != MXM_OK)
     return st;
-  st = sign_mode(red, server, key, mxm_canon_mode_for(rv), sig_b64, err);
+  st = sign_mode(red, key, mxm_canon_mode_for(rv), sig_b64, err);
   mxm_json_free(&red);
   if(st != MXM_OK)
     return st;
@@ -456,7 +529,7 @@ enum mxm_status mxm_verify_event_server_status(const struct mxm_json *event, con
     *valid = 0;
   if(!valid || !rv)
     return MXM_E_USAGE;
-  st = mxm_redact(event, rv, &red, NULL);
+  st = mxmi_redact_shared(event, rv, &red, NULL);
   if(st != MXM_OK)
     return st == MXM_E_NOMEM ? st : MXM_OK; /* not an event object: nothing verifies */
   st = verify_json_status(red, server, key_id, public_key, mxm_canon_mode_for(rv), &ok);

@@ -56,7 +56,7 @@ static uint64_t hash_pair(const char *a, const char *b)
 }
 
 /* (displayname, avatar_url) -> non-zero hash; NULL and "" differ. */
-static uint64_t profile_hash(const char *displayname, const char *avatar_url)
+uint64_t mxmi_profile_hash(const char *displayname, const char *avatar_url)
 {
   uint64_t h = FNV_INIT;
   unsigned char tag;
@@ -340,7 +340,7 @@ static void member_put(struct mxm_state *st, const struct mxm_event *ev, mxmi_st
   }
   st->members[j].event_id = event_id;
   st->members[j].membership = (uint8_t)ev->u.member.membership;
-  st->members[j].profile = profile_hash(ev->u.member.displayname, ev->u.member.avatar_url);
+  st->members[j].profile = mxmi_profile_hash(ev->u.member.displayname, ev->u.member.avatar_url);
 }
 
 enum mxm_membership mxm_state_membership(const struct mxm_state *st, const char *user_id)
@@ -670,20 +670,25 @@ static void prefix_where(struct mxm_error *err, const char *prefix)
   memcpy(err->where, joined, sizeof(joined));
 }
 
+/* ids[i] (i < n_ids, non-NULL) is the known ID of arr[i]; an event that
+ * carries its own event_id keeps that (mxm_event_id's order). */
 static enum mxm_status load_events(struct mxm_state *st, const struct mxm_json *arr, const char *base,
-                                   struct mxm_error *err)
+                                   const char *const *ids, size_t n_ids, struct mxm_error *err)
 {
   size_t n = mxm_json_array_len(arr), i;
   for(i = 0; i < n; i++) {
-    char where[MXM_ERROR_WHERE_MAX];
     struct mxm_event *ev = NULL;
     enum mxm_status status;
-    snprintf(where, sizeof(where), "%s", base);
-    mxmi_pointer_append_index(where, sizeof(where), i);
     status = mxm_event_from_json(mxm_json_array_get(arr, i), st->rv, &ev, err);
+    if(status == MXM_OK && ids && i < n_ids && ids[i] && !ev->event_id &&
+       (status = mxm_event_set_id(ev, ids[i], err)) != MXM_OK)
+      mxm_event_free(&ev);
     if(status == MXM_OK)
       status = mxm_state_put(st, ev, err);
     if(status != MXM_OK) {
+      char where[MXM_ERROR_WHERE_MAX]; /* built only to report */
+      snprintf(where, sizeof(where), "%s", base);
+      mxmi_pointer_append_index(where, sizeof(where), i);
       prefix_where(err, where);
       return status;
     }
@@ -738,12 +743,18 @@ static int load_server(const char *server, size_t server_len, const struct mxm_j
 
 enum mxm_status mxm_state_load_json(struct mxm_state *st, const struct mxm_json *doc, struct mxm_error *err)
 {
+  return mxm_state_load_json_ids(st, doc, NULL, 0, err);
+}
+
+enum mxm_status mxm_state_load_json_ids(struct mxm_state *st, const struct mxm_json *doc, const char *const *ids,
+                                        size_t n_ids, struct mxm_error *err)
+{
   const struct mxm_json *events, *keys;
   struct key_walk w;
   if(!st || !doc)
     return mxm_error_set(err, MXM_E_USAGE, "", "no state or no document");
   if(mxm_json_type(doc) == MXM_JSON_ARRAY)
-    return load_events(st, doc, "", err);
+    return load_events(st, doc, "", ids, n_ids, err);
   if(mxm_json_type(doc) != MXM_JSON_OBJECT)
     return mxm_error_set(err, MXM_E_MALFORMED, "",
                          "state must be an array of events or {\"events\": [...], \"server_keys\": {...}}, not %s",
@@ -769,7 +780,7 @@ enum mxm_status mxm_state_load_json(struct mxm_state *st, const struct mxm_json 
   if(mxm_json_type(events) != MXM_JSON_ARRAY)
     return mxm_error_set(err, MXM_E_MALFORMED, "/events", "\"events\" must be an array, not %s",
                          mxm_json_type_name(mxm_json_type(events)));
-  return load_events(st, events, "/events", err);
+  return load_events(st, events, "/events", ids, n_ids, err);
 }
 
 /* ------------------------------------------------------------------ */

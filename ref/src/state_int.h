@@ -63,4 +63,8 @@ struct mxm_state {
   size_t keys_count, keys_cap;
 };
 
+/* The profile hash mxm_state_profile_hash gives a member whose current
+ * event has this displayname and avatar_url (NULL: absent). Never 0. */
+uint64_t mxmi_profile_hash(const char *displayname, const char *avatar_url);
+
 #endif /* MXM_STATE_INT_H */

@@ -33,6 +33,15 @@ enum mxm_canon_mode mxm_canon_mode_for(const struct mxm_room_version *rv);
 enum mxm_status mxm_canonical_encode(const struct mxm_json *j, enum mxm_canon_mode mode, char **out,
                                      size_t *out_len, struct mxm_error *err) MXM_MUST_CHECK;
 
+/* The same as if the top-level keys omit[0..n_omit) of the object j were
+ * absent (keys nested deeper are kept), without copying j: the bytes a
+ * signature or a hash covers ("Signing Details": the object without
+ * `signatures` and `unsigned`; the content hash also without `hashes`).
+ * An omitted key that j does not have changes nothing. */
+enum mxm_status mxm_canonical_encode_without(const struct mxm_json *j, enum mxm_canon_mode mode,
+                                             const char *const *omit, size_t n_omit, char **out,
+                                             size_t *out_len, struct mxm_error *err) MXM_MUST_CHECK;
+
 #ifdef __cplusplus
 }
 #endif

@@ -205,6 +205,23 @@ enum mxm_status mxm_event_check_release(const struct mxm_event *ev, const struct
 enum mxm_status mxm_event_ensure_id(struct mxm_event *ev, const struct mxm_room_version *rv,
                                     struct mxm_error *err) MXM_MUST_CHECK;
 
+/*
+ * Give ev its ID when the caller already knows it, so that nothing hashes
+ * the event again: the caller built or signed the event and computed the
+ * ID then (mxm_event_signing_bytes + mxm_sha256 + mxm_event_id_from_hash,
+ * or mxm_compute_event_id), or has it from a trusted source. After this,
+ * mxm_event_id returns id, and mxm_event_ensure_id and mxm_state_put
+ * compute nothing. The library does not check id against the event: a
+ * wrong ID makes a wrong event-ID index, and the auth-events rules then
+ * judge by it.
+ *
+ * id: "$" and at most MXM_EVENT_ID_MAX - 2 more bytes, no U+0000 (any
+ * v3+ ID fits; v1/v2 events carry their event_id, which always wins). An
+ * event that carries event_id keeps it: MXM_OK if id is the same,
+ * MXM_E_USAGE if it differs. MXM_E_MALFORMED for an id of the wrong form.
+ */
+enum mxm_status mxm_event_set_id(struct mxm_event *ev, const char *id, struct mxm_error *err) MXM_MUST_CHECK;
+
 void mxm_event_free(struct mxm_event **evp);
 
 /* 1 if s (len bytes) is a valid user ID for federation: "@" localpart ":"

@@ -23,6 +23,8 @@ extern "C" {
  * MXM_EVENT_ID_MAX - 1 bytes makes mxm_compute_event_id fail with
  * MXM_E_TOO_BIG; use the event's event_id field directly for those. */
 #define MXM_EVENT_ID_MAX 64
+/* Unpadded base64 of a 64-byte Ed25519 signature is 86 chars; with NUL. */
+#define MXM_SIGNATURE_B64_MAX 90
 
 struct mxm_signing_key {
   unsigned char seed[32];
@@ -96,6 +98,28 @@ enum mxm_status mxm_verify_event_server_status(const struct mxm_json *event, con
  * (rv->creators_v12), else MXM_E_UNSUPPORTED. */
 enum mxm_status mxm_room_id_from_create(const struct mxm_json *create_event, const struct mxm_room_version *rv,
                                         char out[MXM_EVENT_ID_MAX], struct mxm_error *err) MXM_MUST_CHECK;
+
+/* The bytes a server signs for an event, which are also the bytes its
+ * reference hash covers: the canonical JSON (the room version's mode) of the
+ * redacted event without `signatures` and `unsigned` (server-server API
+ * "Signing Events", "Calculating the reference hash"). One encoding serves
+ * the signatures of every server and the event ID. *out is malloc'd
+ * (free()). Errors as mxm_redact and mxm_canonical_encode. */
+enum mxm_status mxm_event_signing_bytes(const struct mxm_json *event, const struct mxm_room_version *rv, char **out,
+                                        size_t *out_len, struct mxm_error *err) MXM_MUST_CHECK;
+
+/* The event ID of a room version whose IDs are reference hashes (v3+) from
+ * that hash: "$" + unpadded base64, standard (v3) or URL-safe (v4+).
+ * MXM_E_UNSUPPORTED for v1/v2 (their IDs are chosen by the server). */
+enum mxm_status mxm_event_id_from_hash(const unsigned char hash[32], const struct mxm_room_version *rv,
+                                       char out[MXM_EVENT_ID_MAX]) MXM_MUST_CHECK;
+
+/* SHA-256 of len bytes (libsodium). MXM_OK, MXM_E_USAGE, MXM_E_CRYPTO. */
+enum mxm_status mxm_sha256(const void *data, size_t len, unsigned char out[32]) MXM_MUST_CHECK;
+
+/* Ed25519 signature of msg[0..len) with key, as unpadded standard base64. */
+enum mxm_status mxm_sign_bytes_b64(const char *msg, size_t len, const struct mxm_signing_key *key,
+                                   char sig_b64[MXM_SIGNATURE_B64_MAX], struct mxm_error *err) MXM_MUST_CHECK;
 
 /* Unpadded standard base64 of len bytes into buf (buflen >= 4*ceil(len/3)+1).
  * Returns buf, or NULL if buflen is too small. */

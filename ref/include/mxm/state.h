@@ -65,6 +65,17 @@ enum mxm_status mxm_state_put(struct mxm_state *st, struct mxm_event *ev, struct
 enum mxm_status mxm_state_load_json(struct mxm_state *st, const struct mxm_json *doc,
                                     struct mxm_error *err) MXM_MUST_CHECK;
 
+/*
+ * mxm_state_load_json when the caller already knows the events' IDs (it
+ * built them, as the conformance expander does): ids[i], when i < n_ids and
+ * ids[i] is not NULL, is the ID of the i-th event of the events array
+ * (doc itself, or doc's "events"), given to mxm_event_set_id, so that event
+ * is not hashed. An event that carries its own event_id keeps it. The
+ * caller vouches for the IDs (mxm_event_set_id says what a wrong one does).
+ */
+enum mxm_status mxm_state_load_json_ids(struct mxm_state *st, const struct mxm_json *doc, const char *const *ids,
+                                        size_t n_ids, struct mxm_error *err) MXM_MUST_CHECK;
+
 /* Add a server's public key (unpadded base64, standard or URL-safe). */
 enum mxm_status mxm_state_add_server_key(struct mxm_state *st, const char *server, const char *key_id,
                                          const char *public_key_b64, struct mxm_error *err) MXM_MUST_CHECK;
