@@ -2,7 +2,7 @@
 """Measure `mxm replay` on a long event stream: does it stream?
 
     scripts/replay-stream.py [--mxm build/default/bin/mxm] [--events 1000000]
-                             [--users 1000] [--pause 2] [--json]
+                             [--users 1000] [--messages-only] [--pause 2] [--json]
 
 Feeds a generated room-version-10 stream through a pipe into `mxm replay --room-version 10 -`
 and reports, for that one process:
@@ -19,7 +19,8 @@ and reports, for that one process:
 The stream starts from a state file (create, the creator's join, power levels, a public join
 rule; --state) and has --events lines alternating between a member event (one of --users users
 joins or leaves: the state never holds more than --users members) and an m.room.message from the
-creator (not state); all are allowed. Each line is a full event without an event_id (the
+creator (not state); all are allowed. --messages-only: every line is a message, so the state
+never changes and the peak RSS must not grow at all. Each line is a full event without an event_id (the
 reference computes the v10 reference hash).
 
 Run it through /work/coord/heavy on a shared machine. Exit codes: 0 measured; 1 the replay
@@ -54,14 +55,14 @@ def initial_state():
             ev(4, type="m.room.join_rules", sender=ALICE, state_key="", content={"join_rule": "public"})]
 
 
-def events(n, users):
+def events(n, users, messages_only=False):
     def line(depth, **kw):
         return (json.dumps(ev(depth, **kw), separators=(",", ":")) + "\n").encode()
 
     joined = set()
     for i in range(n):
         depth = 5 + i
-        if i % 2 == 0:
+        if i % 2 == 0 and not messages_only:
             u = "@u%d:example.org" % ((i // 2) % users)
             m = "leave" if u in joined else "join"
             (joined.discard if m == "leave" else joined.add)(u)
@@ -87,6 +88,7 @@ def main():
     ap.add_argument("--events", type=int, default=1000000)
     ap.add_argument("--users", type=int, default=1000)
     ap.add_argument("--pause", type=float, default=2.0)
+    ap.add_argument("--messages-only", action="store_true", help="no state events after the initial state")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     a = ap.parse_args()
     if a.events < 2000 or a.users < 1 or a.pause <= 0:
@@ -113,7 +115,7 @@ def main():
 
     t = threading.Thread(target=reader, daemon=True)
     t.start()
-    gen = events(a.events, a.users)
+    gen = events(a.events, a.users, a.messages_only)
     chunk = []
     t0 = time.monotonic()
     waited = 0.0  # time this program spent waiting on purpose (the pause, the catch-up)
