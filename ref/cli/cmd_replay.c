@@ -191,49 +191,53 @@ int cmd_replay(int argc, char **argv)
 
   for(;;) {
     char *nl = NULL;
+    size_t start = 0; /* first byte not yet consumed */
     /* every complete line in the buffer */
     while(len > scan && (nl = memchr(buf + scan, '\n', len - scan)) != NULL) {
-      size_t l = (size_t)(nl - buf);
+      const char *line = buf + start;
+      size_t l = (size_t)(nl - line);
       rp.line++;
+      scan = start = (size_t)(nl - buf) + 1;
       if(skipping) {
-        /* the rest of an over-long line */
-        skipping = 0;
-      } else {
-        if(!rp.room) {
-          size_t k;
-          for(k = 0; k < l && (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r'); k++)
-            ;
-          if(k == l) /* blank lines before the first event */
-            goto consumed;
-          if(!ra.rv_id && !(ra.rv_id = guess_version(buf, l, guessed, sizeof(guessed)))) {
-            rc = cli_usage_error("replay: %s: give --room-version (the first line is not an m.room.create)", path);
-            goto done;
-          }
-          if((rc = cli_room_version(ra.rv_id, &rp.rv)) != 0 || (rc = cli_room_open(rp.rv, &opt, ra.state_path, &rp.room)) != 0)
-            goto done;
+        skipping = 0; /* the end of an over-long line */
+        continue;
+      }
+      if(!rp.room) {
+        size_t k;
+        for(k = 0; k < l && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'); k++)
+          ;
+        if(k == l) /* blank lines before the first event */
+          continue;
+        if(!ra.rv_id && !(ra.rv_id = guess_version(line, l, guessed, sizeof(guessed)))) {
+          rc = cli_usage_error("replay: %s: give --room-version (the first line is not an m.room.create)", path);
+          goto done;
         }
-        if((rc = replay_line(&rp, buf, l)) != 0)
+        if((rc = cli_room_version(ra.rv_id, &rp.rv)) != 0 || (rc = cli_room_open(rp.rv, &opt, ra.state_path, &rp.room)) != 0)
           goto done;
       }
-    consumed:
-      memmove(buf, nl + 1, len - l - 1);
-      len -= l + 1;
-      scan = 0;
+      if((rc = replay_line(&rp, line, l)) != 0)
+        goto done;
+    }
+    /* keep the unfinished line, at the front */
+    if(start) {
+      memmove(buf, buf + start, len - start);
+      len -= start;
     }
     scan = len;
     if(eof)
       break;
-    if(len >= REPLAY_MAX_LINE) {
-      /* report the line, keep nothing of it, skip to its end */
-      struct mxm_error err;
-      mxm_error_clear(&err);
-      err.status = MXM_E_TOO_BIG;
-      snprintf(err.message, sizeof(err.message), "line longer than %zu bytes", REPLAY_MAX_LINE);
-      rp.n_events++;
-      rp.n_err++;
-      print_error_line(rp.line + 1, &err);
-      if(!skipping)
+    if(len >= REPLAY_MAX_LINE || (skipping && len)) {
+      /* an over-long line: report it once, keep nothing of it, skip to its end */
+      if(!skipping) {
+        struct mxm_error err;
+        mxm_error_clear(&err);
+        err.status = MXM_E_TOO_BIG;
+        snprintf(err.message, sizeof(err.message), "line longer than %zu bytes", REPLAY_MAX_LINE);
+        rp.n_events++;
+        rp.n_err++;
+        print_error_line(rp.line + 1, &err);
         skipping = 1;
+      }
       len = scan = 0;
     }
     if(cap - len < REPLAY_CHUNK) {

@@ -30,10 +30,11 @@ rc=$?
 grep -q '^{"summary": {"events": 2, .*"errors": 0}}$' "$TMP/out" || fail "summary: $(tail -1 "$TMP/out")"
 echo "ok 2 - summary after the end of the input"
 
-# a runaway line (17 MiB, no newline for a long time) is one error; the next event is decided
+# a runaway line (40 MiB, more than twice the limit, no newline for a long
+# time) is one error; the next event is decided
 {
   ev m.room.create "" '{"room_version": "10", "creator": "@alice:example.org"}'
-  head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' 'x'
+  head -c $((40 * 1024 * 1024)) /dev/zero | tr '\0' 'x'
   echo
   ev m.room.member @alice:example.org '{"membership": "join"}'
 } >"$TMP/long.jsonl"
@@ -41,6 +42,7 @@ echo "ok 2 - summary after the end of the input"
 rc=$?
 [ "$rc" = 1 ] || fail "long line: exit code $rc, expected 1"
 grep -q '"line": 2, "error": "MXM_E_TOO_BIG".*longer than 16777216 bytes' "$TMP/out2" || fail "long line error: $(cut -c1-200 "$TMP/out2")"
+[ "$(grep -c '"error"' "$TMP/out2")" = 1 ] || fail "one error line for the long line, got $(grep -c '"error"' "$TMP/out2")"
 grep -q '"line": 3, "type": "m.room.member".*"verdict": ' "$TMP/out2" || fail "the event after the long line"
 grep -q '"events": 3, .*"errors": 1}' "$TMP/out2" || fail "long line summary: $(tail -1 "$TMP/out2")"
 echo "ok 3 - an over-long line is one error line, and the replay goes on"
