@@ -6,8 +6,13 @@
  * No fuzzing engine is needed: ctest uses it to replay corpus/<harness>/
  * and corpus/regressions/<harness>/ under the default and asan presets.
  *
- * A finding aborts the process (the harness reports it first); otherwise it
- * prints how many inputs ran and exits 0. Exit 2: a path cannot be read.
+ * The inputs run in a child process; a finding kills it (the harness
+ * reports it first, or a sanitizer does), and a new child goes on with the
+ * next input, so one bad input never hides another. At the end it lists
+ * every finding (input and how the child died) and exits 1; with no finding
+ * it prints how many inputs ran and exits 0. Exit 2: a path cannot be read.
+ * Only findings and the summary are printed (-v or MXMF_VERBOSE=1: every
+ * input's name too), so a finding is not buried in a ctest log.
  * MXMF_STATS is set so the harness prints its counters at exit.
  *
  * --expect-finding: the inputs are reproducers of findings whose fix is
@@ -23,6 +28,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int expect_finding;
 static int unexpected_passes;
+static int verbose;
 
 static int run_file_direct(const char *path);
 
@@ -93,7 +100,8 @@ static int run_file_direct(const char *path)
     }
     memcpy(exact, buf, n);
     free(buf);
-    fprintf(stderr, "replay: %s (%zu bytes)\n", path, n);
+    if(verbose)
+      fprintf(stderr, "replay: %s (%zu bytes)\n", path, n);
     LLVMFuzzerTestOneInput(exact, n);
     free(exact);
   }
@@ -101,6 +109,85 @@ static int run_file_direct(const char *path)
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Every input, in order, for the supervised run (owned strings). */
+static char **inputs;
+static size_t n_inputs, cap_inputs;
+
+static int add_input(const char *path)
+{
+  char *p;
+  if(n_inputs == cap_inputs) {
+    size_t ncap = cap_inputs ? cap_inputs * 2 : 256;
+    char **grown = realloc(inputs, ncap * sizeof(*inputs));
+    if(!grown)
+      return -1;
+    inputs = grown;
+    cap_inputs = ncap;
+  }
+  p = malloc(strlen(path) + 1);
+  if(!p)
+    return -1;
+  strcpy(p, path);
+  inputs[n_inputs++] = p;
+  return 0;
+}
+
+/* Run inputs[from..] in a child that reports, through a pipe, the index of
+ * each input before running it. Returns the index of the input the child
+ * died on (a finding; *status tells how), or n_inputs when it ran them all. */
+static size_t run_supervised(size_t from, int *status)
+{
+  int fds[2];
+  pid_t pid;
+  size_t cur = from, idx;
+  *status = 0;
+  if(pipe(fds) != 0)
+    return n_inputs;
+  fflush(NULL);
+  pid = fork();
+  if(pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return n_inputs;
+  }
+  if(pid == 0) {
+    size_t i;
+    close(fds[0]);
+    for(i = from; i < n_inputs; i++) {
+      if(write(fds[1], &i, sizeof(i)) != (ssize_t)sizeof(i))
+        _exit(3);
+      if(run_file_direct(inputs[i]) != 0)
+        _exit(2);
+    }
+    i = n_inputs; /* done */
+    if(write(fds[1], &i, sizeof(i)) != (ssize_t)sizeof(i))
+      _exit(3);
+    exit(0); /* not _exit: the harness prints its counters at exit */
+  }
+  close(fds[1]);
+  while(read(fds[0], &idx, sizeof(idx)) == (ssize_t)sizeof(idx))
+    cur = idx;
+  close(fds[0]);
+  while(waitpid(pid, status, 0) < 0)
+    ;
+  if(cur == n_inputs && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+    return n_inputs;
+  return cur;
+}
+
+static const char *how_it_died(int status, char *buf, size_t len)
+{
+  if(WIFSIGNALED(status))
+    snprintf(buf, len, "killed by signal %d%s", WTERMSIG(status),
+             WTERMSIG(status) == SIGABRT ? " (SIGABRT: a harness check or a sanitizer)" :
+             WTERMSIG(status) == SIGSEGV ? " (SIGSEGV)" : "");
+  else if(WIFEXITED(status) && WEXITSTATUS(status) == 2)
+    snprintf(buf, len, "could not be read");
+  else
+    snprintf(buf, len, "exited with status %d (a sanitizer report?)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  return buf;
+}
 
 static int run_dir(const char *dir, size_t *count)
 {
@@ -142,10 +229,14 @@ static int run_dir(const char *dir, size_t *count)
   if(n)
     qsort(names, n, sizeof(*names), cmp_str);
   for(size_t i = 0; i < n; i++) {
-    if(run_file(names[i]) != 0)
+    if(expect_finding) {
+      if(run_file(names[i]) != 0)
+        rc = -1;
+      else
+        (*count)++;
+    } else if(add_input(names[i]) != 0) {
       rc = -1;
-    else
-      (*count)++;
+    }
     free(names[i]);
   }
   free(names);
@@ -157,12 +248,17 @@ int main(int argc, char **argv)
   size_t count = 0;
   int rc = 0;
   int first = 1;
-  if(argc > 1 && strcmp(argv[1], "--expect-finding") == 0) {
+  verbose = getenv("MXMF_VERBOSE") && strcmp(getenv("MXMF_VERBOSE"), "0") != 0;
+  if(argc > first && strcmp(argv[first], "-v") == 0) {
+    verbose = 1;
+    first++;
+  }
+  if(argc > first && strcmp(argv[first], "--expect-finding") == 0) {
     expect_finding = 1;
-    first = 2;
+    first++;
   }
   if(argc <= first) {
-    fprintf(stderr, "usage: %s [--expect-finding] FILE_OR_DIR...\n  replays each input through the harness once\n",
+    fprintf(stderr, "usage: %s [-v] [--expect-finding] FILE_OR_DIR...\n  replays each input through the harness once\n",
             argv[0]);
     return 2;
   }
@@ -177,16 +273,52 @@ int main(int argc, char **argv)
     } else if(S_ISDIR(sb.st_mode)) {
       if(run_dir(argv[i], &count) != 0)
         rc = 2;
-    } else if(run_file(argv[i]) != 0) {
+    } else if(expect_finding) {
+      if(run_file(argv[i]) != 0)
+        rc = 2;
+      else
+        count++;
+    } else if(add_input(argv[i]) != 0) {
       rc = 2;
-    } else {
-      count++;
     }
   }
   if(expect_finding) {
     fprintf(stderr, "replay: %zu open findings, %d no longer reproduce\n", count, unexpected_passes);
     return rc ? rc : (unexpected_passes ? 1 : 0);
   }
-  fprintf(stderr, "replay: %zu inputs, no finding\n", count);
+  {
+    size_t next = 0, n_findings = 0, k;
+    size_t *found = calloc(n_inputs + 1, sizeof(*found));
+    int *how = calloc(n_inputs + 1, sizeof(*how));
+    if(!found || !how) {
+      fprintf(stderr, "replay: out of memory\n");
+      return 2;
+    }
+    while(next < n_inputs) {
+      int status;
+      size_t at = run_supervised(next, &status);
+      if(at >= n_inputs)
+        break;
+      fprintf(stderr, "replay: FINDING: %s\n", inputs[at]);
+      found[n_findings] = at;
+      how[n_findings++] = status;
+      next = at + 1;
+    }
+    count = n_inputs;
+    if(n_findings) {
+      char buf[128];
+      fprintf(stderr, "replay: %zu inputs, %zu finding(s):\n", count, n_findings);
+      for(k = 0; k < n_findings; k++)
+        fprintf(stderr, "replay:   %s: %s\n", inputs[found[k]], how_it_died(how[k], buf, sizeof(buf)));
+      rc = rc ? rc : 1;
+    } else {
+      fprintf(stderr, "replay: %zu inputs, no finding\n", count);
+    }
+    for(k = 0; k < n_inputs; k++)
+      free(inputs[k]);
+    free(inputs);
+    free(found);
+    free(how);
+  }
   return rc;
 }

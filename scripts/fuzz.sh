@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh: a time-boxed fuzzing job over every harness (libFuzzer or AFL++).
 #
-# For each harness: build, fuzz for --seconds, merge the inputs that add coverage into
-# corpus/<harness>/ (libFuzzer -merge=1, or afl-cmin), and on a finding minimise it
-# (-minimize_crash=1 or afl-tmin), save it as corpus/regressions/<harness>/<sha1>, and print
-# the one command that reproduces it. Ends with a table: harness, execs, exec/s, coverage,
-# new inputs, findings.
+# For each harness: build, fuzz for --seconds, keep the inputs that add coverage (libFuzzer
+# -merge=1, or afl-cmin) in a work folder, build/fuzz-new/<harness>/ (into corpus/<harness>/
+# itself only with --merge), and on each finding minimise it (-minimize_crash=1 or afl-tmin),
+# save it as corpus/regressions/<harness>/<kind>-<sha1>, and print the command that reproduces
+# it with a binary this script built. Ends with a table: harness, execs, exec/s, coverage, new
+# inputs, findings.
 #
 # Exit codes: 0 no finding; 1 at least one finding (saved and printed); 2 usage error;
 #             3 a build or a tool failed.
@@ -28,7 +29,9 @@ usage: scripts/fuzz.sh [options]
                            ${ALL_HARNESSES[*]})
   --no-sanitizers          libFuzzer without ASan/UBSan (the 'fuzz-plain' preset): faster,
                            finds only what the harnesses' own checks catch
-  --no-merge               do not add new inputs to corpus/<harness>/
+  --merge                  add the new inputs to corpus/<harness>/ (default: only to
+                           build/fuzz-new/<harness>/, so the tracked corpus does not change)
+  --no-merge               do not keep new inputs at all
   --no-build               use the binaries already built
   --keep                   keep the work directory (printed at the end)
   -h, --help               this text
@@ -36,26 +39,32 @@ usage: scripts/fuzz.sh [options]
 Exit codes: 0 no finding; 1 finding(s), saved under corpus/regressions/<harness>/;
             2 usage error; 3 build or tool failure.
 Environment: MXM_JSONC_ROOT (an instrumented static json-c from
-scripts/build-jsonc-fuzz.sh; used automatically when build/jsonc-fuzz exists).
+scripts/build-jsonc-fuzz.sh; used automatically when build/jsonc-fuzz exists; without it the
+script says loudly that json-c is not instrumented).
 EOF
 }
+usage_error() { echo "fuzz.sh: $1 (see --help)" >&2; exit 2; }
+# need_value OPTION "$@": the option must be followed by a value
+need_value() { [ $# -ge 2 ] && [ -n "$2" ] || usage_error "$1 needs a value"; }
 
 die() { echo "fuzz.sh: $1" >&2; exit "${2:-3}"; }
 
+# MERGE: 0 keep no new input, 1 keep them in build/fuzz-new/<h>/, 2 add them to corpus/<h>/
 ENGINE=libfuzzer SECONDS_PER=60 JOBS=1 MERGE=1 BUILD=1 KEEP=0 PRESET=fuzz
 HARNESSES=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --engine) ENGINE="${2:-}"; shift 2 ;;
-    --seconds) SECONDS_PER="${2:-}"; shift 2 ;;
-    --jobs) JOBS="${2:-}"; shift 2 ;;
-    --harness) HARNESSES+=("${2:-}"); shift 2 ;;
+    --engine) need_value "$@"; ENGINE="$2"; shift 2 ;;
+    --seconds) need_value "$@"; SECONDS_PER="$2"; shift 2 ;;
+    --jobs) need_value "$@"; JOBS="$2"; shift 2 ;;
+    --harness) need_value "$@"; HARNESSES+=("$2"); shift 2 ;;
+    --merge) MERGE=2; shift ;;
     --no-merge) MERGE=0; shift ;;
     --no-sanitizers) PRESET=fuzz-plain; shift ;;
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    *) usage_error "unknown option '$1'" ;;
   esac
 done
 case "$ENGINE" in libfuzzer|afl) ;; *) echo "fuzz.sh: --engine must be libfuzzer or afl" >&2; exit 2 ;; esac
@@ -75,10 +84,21 @@ trap cleanup EXIT
 # MXM_JSONC_ROOT names one built for them.
 JSONC_ARGS=()
 if [ -n "${MXM_JSONC_ROOT:-}" ]; then JSONC_ARGS=(-DMXM_JSONC_ROOT="$MXM_JSONC_ROOT")
+  echo "fuzz.sh: json-c: $MXM_JSONC_ROOT (MXM_JSONC_ROOT)"
 elif [ "$ENGINE" = libfuzzer ] && [ "$PRESET" = fuzz ] && [ -f "$ROOT/build/jsonc-fuzz/lib/libjson-c.a" ]; then
   JSONC_ARGS=(-DMXM_JSONC_ROOT="$ROOT/build/jsonc-fuzz")
+  echo "fuzz.sh: json-c: the instrumented build in build/jsonc-fuzz"
 else
   JSONC_ARGS=(-UMXM_JSONC_ROOT)
+  {
+    echo "fuzz.sh: WARNING: json-c is NOT instrumented: the fuzzers link the system libjson-c, so they get"
+    echo "fuzz.sh: WARNING:   no coverage feedback from inside the JSON parser and ASan does not check it."
+    if [ "$ENGINE" = libfuzzer ] && [ "$PRESET" = fuzz ]; then
+      echo "fuzz.sh: WARNING:   build it once with scripts/build-jsonc-fuzz.sh (it is then used automatically)."
+    else
+      echo "fuzz.sh: WARNING:   build/jsonc-fuzz fits only the libFuzzer+sanitizer build; give MXM_JSONC_ROOT a json-c built for this one."
+    fi
+  } >&2
 fi
 
 targets() { local suffix="$1" t=(); for h in "${HARNESSES[@]}"; do t+=("$h$suffix"); done; echo "${t[@]}"; }
@@ -108,18 +128,36 @@ build() {
 
 count_files() { find "$1" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l; }
 
-# save_finding HARNESS FILE KIND: copy FILE to corpus/regressions/HARNESS/<kind>-<sha1>.
+# save_finding HARNESS FILE KIND: copy FILE to corpus/regressions/HARNESS/<kind>-<sha1> and
+# print how to reproduce it with the binaries this script built.
 FOUND=0
 save_finding() {
-  local h="$1" f="$2" kind="$3" sum dest
+  local h="$1" f="$2" kind="$3" sum dest rel
   sum="$(sha1sum "$f" | cut -c1-16)"
   mkdir -p "$ROOT/corpus/regressions/$h"
   dest="$ROOT/corpus/regressions/$h/$kind-$sum"
   cp "$f" "$dest"
+  rel="${dest#"$ROOT"/}"
   FOUND=$((FOUND + 1))
-  echo "fuzz.sh: FINDING in $h ($kind), saved as ${dest#"$ROOT"/}"
-  echo "fuzz.sh: reproduce with: build/default/fuzz/${h}_replay ${dest#"$ROOT"/}"
-  echo "fuzz.sh:   (or under ASan+UBSan: build/fuzz/fuzzers/$h ${dest#"$ROOT"/})"
+  echo "fuzz.sh: FINDING in $h ($kind), saved as $rel"
+  if [ "$ENGINE" = libfuzzer ]; then
+    echo "fuzz.sh: reproduce with: build/$PRESET/fuzz/${h}_replay $rel"
+    echo "fuzz.sh:   (or with the fuzzer itself: build/$PRESET/fuzzers/$h $rel)"
+  else
+    echo "fuzz.sh: reproduce with: build/afl/fuzzers/${h}_afl < $rel"
+  fi
+}
+
+# keep_new HARNESS DIR: DIR holds the inputs that are new (not in corpus/HARNESS/); put them
+# where --merge says, and say where.
+keep_new() {
+  local h="$1" dir="$2" n dest
+  n="$(count_files "$dir")"
+  [ "$n" -gt 0 ] || return 0
+  if [ "$MERGE" = 2 ]; then dest="$ROOT/corpus/$h"; else dest="$ROOT/build/fuzz-new/$h"; fi
+  mkdir -p "$dest"
+  find "$dir" -maxdepth 1 -type f ! -name '.*' -exec cp {} "$dest/" \;
+  echo "fuzz.sh: $n new input(s) of $h in ${dest#"$ROOT"/}$([ "$MERGE" = 2 ] || echo " (rerun with --merge to add them to corpus/$h/)")"
 }
 
 ROWS=()
@@ -142,25 +180,35 @@ run_libfuzzer() {
     c="$(grep -o 'cov: [0-9]*' "$d/log.$i" | tail -1 | cut -d' ' -f2)"
     execs=$((execs + ${e:-0})); rate=$((rate + ${r:-0})); [ "${c:-0}" -gt "$cov" ] && cov="${c:-0}"
   done
-  local before after new=0 findings=0 f
-  before="$(count_files "$seeds")"
-  if [ "$MERGE" = 1 ] && [ "$(count_files "$d/new")" -gt 0 ]; then
-    (cd "$d" && "$bin" -merge=1 -artifact_prefix="$d/art/" "$seeds" "$d/new" >"$d/merge.log" 2>&1) || true
+  local new=0 findings=0 f
+  if [ "$MERGE" != 0 ] && [ "$(count_files "$d/new")" -gt 0 ]; then
+    # merge into a copy of the seeds (hard links), so that what the merge adds is exactly the
+    # new inputs; the tracked corpus itself changes only with --merge
+    mkdir -p "$d/merged" "$d/added"
+    find "$seeds" -maxdepth 1 -type f ! -name '.*' -exec ln -f {} "$d/merged/" \; 2>/dev/null ||
+      find "$seeds" -maxdepth 1 -type f ! -name '.*' -exec cp {} "$d/merged/" \;
+    (cd "$d" && "$bin" -merge=1 -artifact_prefix="$d/art/" "$d/merged" "$d/new" >"$d/merge.log" 2>&1) || true
+    for f in "$d"/merged/*; do
+      [ -f "$f" ] && [ ! -e "$seeds/$(basename "$f")" ] && cp "$f" "$d/added/"
+    done
+    new="$(count_files "$d/added")"
+    keep_new "$h" "$d/added"
   fi
-  after="$(count_files "$seeds")"
-  new=$((after - before))
+  # every finding of the run, each minimised and saved: a second one is never hidden
+  local nart=0
   for f in "$d"/art/crash-* "$d"/art/leak-* "$d"/art/timeout-* "$d"/art/oom-*; do
     [ -f "$f" ] || continue
+    nart=$((nart + 1))
     local kind; kind="$(basename "$f" | cut -d- -f1)"
     if [ "$kind" = crash ] || [ "$kind" = leak ]; then
+      rm -f "$d"/min-*
       (cd "$d" && "$bin" -minimize_crash=1 -max_total_time=30 -artifact_prefix="$d/min-" "$f" >"$d/minimize.log" 2>&1) || true
       local best; best="$(ls -S "$d"/min-* 2>/dev/null | tail -1 || true)"
       [ -n "$best" ] && f="$best"
     fi
-    grep -A30 'MXM-FUZZ FINDING\|ERROR: AddressSanitizer\|runtime error' "$d"/log.* | head -40 || true
+    [ "$nart" = 1 ] && { grep -A30 'MXM-FUZZ FINDING\|ERROR: AddressSanitizer\|runtime error' "$d"/log.* | head -40 || true; }
     save_finding "$h" "$f" "$kind"
     findings=$((findings + 1))
-    break # one minimised reproducer per harness and run; rerun to find the next
   done
   ROWS+=("$h|$execs|$rate|cov $cov|$new|$findings")
 }
@@ -190,31 +238,32 @@ run_afl() {
     [ -z "$cov" ] && cov="$(sed -n 's/^bitmap_cvg *: *//p' "$st")"
   done
   if [ "$execs" = 0 ]; then tail -20 "$d/log.1" >&2; fi
-  local before after new=0 findings=0 f
-  before="$(count_files "$seeds")"
-  if [ "$MERGE" = 1 ]; then
-    mkdir -p "$d/all" "$d/cmin"
+  local new=0 findings=0 f
+  if [ "$MERGE" != 0 ]; then
+    mkdir -p "$d/all" "$d/cmin" "$d/added"
     cp "$d"/in/* "$d/all/" 2>/dev/null || true
     for f in "$d"/out/*/queue/id:*; do [ -f "$f" ] && cp "$f" "$d/all/q-$(sha1sum "$f" | cut -c1-16)"; done
     if afl-cmin -i "$d/all" -o "$d/cmin" -- "$bin" >"$d/cmin.log" 2>&1; then
       for f in "$d"/cmin/*; do
         [ -f "$f" ] || continue
-        cmp -s "$f" "$seeds/$(basename "$f")" 2>/dev/null && continue
-        # keep seeds' names; new queue entries get their hash as name
-        case "$(basename "$f")" in q-*) cp "$f" "$seeds/afl-$(basename "$f" | cut -c3-)" ;; esac
+        # seeds keep their names; new queue entries get their hash as name
+        case "$(basename "$f")" in
+          q-*) [ -e "$seeds/afl-$(basename "$f" | cut -c3-)" ] || cp "$f" "$d/added/afl-$(basename "$f" | cut -c3-)" ;;
+        esac
       done
     fi
+    new="$(count_files "$d/added")"
+    keep_new "$h" "$d/added"
   fi
-  after="$(count_files "$seeds")"
-  new=$((after - before))
+  local nart=0
   for f in "$d"/out/*/crashes/id:* "$d"/out/*/hangs/id:*; do
     [ -f "$f" ] || continue
+    nart=$((nart + 1))
     local kind=crash; case "$f" in */hangs/*) kind=timeout ;; esac
-    if [ "$kind" = crash ] && afl-tmin -i "$f" -o "$d/tmin" -- "$bin" >"$d/tmin.log" 2>&1; then f="$d/tmin"; fi
-    "$ROOT/build/default/fuzz/${h}_replay" "$f" 2>&1 | grep -A30 'MXM-FUZZ FINDING' | head -40 || true
+    if [ "$kind" = crash ] && afl-tmin -i "$f" -o "$d/tmin.$nart" -- "$bin" >"$d/tmin.log" 2>&1; then f="$d/tmin.$nart"; fi
+    [ "$nart" = 1 ] && { "$bin" <"$f" 2>&1 | grep -A30 'MXM-FUZZ FINDING' | head -40 || true; }
     save_finding "$h" "$f" "$kind"
     findings=$((findings + 1))
-    break
   done
   ROWS+=("$h|$execs|$rate|$cov|$new|$findings")
 }

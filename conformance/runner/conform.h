@@ -20,6 +20,7 @@
 #ifndef MXMC_CONFORM_H
 #define MXMC_CONFORM_H
 
+#include <signal.h> /* sig_atomic_t */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -270,7 +271,6 @@ int mxmc_adapter_serve(FILE *in, FILE *out, const char *name, mxmc_answer_fn ans
  * is finished, marked interrupted. A second signal ends the process at once
  * and removes the file named by mxmc_signals_tmp_file (the unfinished
  * report; NULL for none). */
-#include <signal.h>
 extern volatile sig_atomic_t mxmc_stop_signal;
 void mxmc_signals_install(void);
 void mxmc_signals_tmp_file(const char *path);

@@ -390,20 +390,81 @@ static void add_flag_names(struct mxmc_buf *b, const struct mxm_json *flags)
   }
 }
 
-/* "a; b" from an array of strings */
-static void add_links(struct mxmc_buf *b, const struct mxm_json *links, int html)
+typedef void (*escape_fn)(struct mxmc_buf *b, const char *s);
+
+/* How one format marks up a flag: name [TYPE]: description, effect, links. */
+struct flag_markup {
+  escape_fn esc;
+  const char *open, *after_name, *after_type, *effect_open, *effect_close, *links_open, *links_close, *close;
+};
+
+/* One flag of a result's "flags" (name, bugType, description, effect, links). */
+static void add_flag(struct mxmc_buf *b, const struct mxm_json *f, const struct flag_markup *m)
 {
+  const char *bt = mxm_json_string(mxm_json_get(f, "bugType"));
+  const char *effect = mxm_json_string(mxm_json_get(f, "effect"));
+  const struct mxm_json *links = mxm_json_get(f, "links");
   size_t i;
-  for(i = 0; i < mxm_json_array_len(links); i++) {
-    mxmc_buf_add(b, i ? "; " : "");
-    if(html)
-      add_xml(b, mxm_json_string(mxm_json_array_get(links, i)));
-    else
-      mxmc_buf_add(b, mxm_json_string(mxm_json_array_get(links, i)));
+  mxmc_buf_add(b, m->open);
+  m->esc(b, nz(mxm_json_string(mxm_json_get(f, "name"))));
+  mxmc_buf_add(b, m->after_name);
+  m->esc(b, bt ? bt : "?");
+  mxmc_buf_add(b, m->after_type);
+  m->esc(b, nz(mxm_json_string(mxm_json_get(f, "description"))));
+  if(effect) {
+    mxmc_buf_add(b, m->effect_open);
+    m->esc(b, effect);
+    mxmc_buf_add(b, m->effect_close);
   }
+  if(mxm_json_array_len(links)) {
+    mxmc_buf_add(b, m->links_open);
+    for(i = 0; i < mxm_json_array_len(links); i++) {
+      mxmc_buf_add(b, i ? "; " : "");
+      m->esc(b, nz(mxm_json_string(mxm_json_array_get(links, i))));
+    }
+    mxmc_buf_add(b, m->links_close);
+  }
+  mxmc_buf_add(b, m->close);
 }
 
 /* ---- streaming formats ---- */
+
+/* The key of a detail field: ,"key": in a JSON line, a YAML line in TAP. */
+static void add_key(struct mxmc_buf *b, int tap, const char *key)
+{
+  mxmc_buf_printf(b, tap ? "\n  %s: " : ",\"%s\":", key);
+}
+
+/* What json and tap show of a result beyond its name: release, citation,
+ * expected, the answer, flags, why, where. Values are JSON (YAML reads them). */
+static void add_details(struct mxmc_buf *b, const struct mxmc_result *r, int tap)
+{
+  add_key(b, tap, "specRelease");
+  add_json_str(b, r->release);
+  add_key(b, tap, "spec");
+  add_json_str(b, r->citation);
+  if(!tap) {
+    add_key(b, tap, "area");
+    add_json_str(b, r->area);
+    add_key(b, tap, "expected");
+    add_json_val(b, r->expected_json);
+  }
+  add_key(b, tap, tap ? "expected" : "expectedText");
+  add_json_str(b, r->expected);
+  add_key(b, tap, "actual");
+  add_json_str(b, r->actual);
+  add_key(b, tap, "response");
+  add_json_val(b, r->response);
+  add_key(b, tap, "flags");
+  if(r->flags)
+    add_json_val(b, r->flags);
+  else
+    mxmc_buf_add(b, "[]");
+  add_key(b, tap, tap ? "why" : "message");
+  add_json_str(b, r->message);
+  add_key(b, tap, tap ? "case" : "pointer");
+  add_json_str(b, r->pointer);
+}
 
 static void json_result(struct mxmc_report *rep, const struct mxmc_result *r)
 {
@@ -414,31 +475,9 @@ static void json_result(struct mxmc_report *rep, const struct mxmc_result *r)
   add_json_str(&b, r->kind);
   mxmc_buf_add(&b, ",\"roomVersion\":");
   add_json_str(&b, r->room_version);
-  mxmc_buf_add(&b, ",\"specRelease\":");
-  add_json_str(&b, r->release);
-  mxmc_buf_add(&b, ",\"spec\":");
-  add_json_str(&b, r->citation);
   mxmc_buf_add(&b, ",\"comment\":");
   add_json_str(&b, r->comment);
-  mxmc_buf_add(&b, ",\"area\":");
-  add_json_str(&b, r->area);
-  mxmc_buf_add(&b, ",\"expected\":");
-  add_json_val(&b, r->expected_json);
-  mxmc_buf_add(&b, ",\"expectedText\":");
-  add_json_str(&b, r->expected);
-  mxmc_buf_add(&b, ",\"actual\":");
-  add_json_str(&b, r->actual);
-  mxmc_buf_add(&b, ",\"response\":");
-  add_json_val(&b, r->response);
-  mxmc_buf_add(&b, ",\"flags\":");
-  if(r->flags)
-    add_json_val(&b, r->flags);
-  else
-    mxmc_buf_add(&b, "[]");
-  mxmc_buf_add(&b, ",\"message\":");
-  add_json_str(&b, r->message);
-  mxmc_buf_add(&b, ",\"pointer\":");
-  add_json_str(&b, r->pointer);
+  add_details(&b, r, 0);
   mxmc_buf_printf(&b, ",\"seconds\":%.6f}\n", r->seconds);
   flush_buf(rep, &b);
 }
@@ -456,28 +495,9 @@ static void tap_result(struct mxmc_report *rep, const struct mxmc_result *r)
     mxmc_buf_printf(&b, " # TODO %s", nz(r->message));
   mxmc_buf_add(&b, "\n");
   if(!ok) {
-    /* YAML block; every value is a JSON value, which YAML reads as is */
     mxmc_buf_add(&b, "  ---\n  outcome: ");
     add_json_str(&b, mxmc_outcome_name(r->outcome));
-    mxmc_buf_add(&b, "\n  specRelease: ");
-    add_json_str(&b, r->release);
-    mxmc_buf_add(&b, "\n  spec: ");
-    add_json_str(&b, r->citation);
-    mxmc_buf_add(&b, "\n  expected: ");
-    add_json_str(&b, r->expected);
-    mxmc_buf_add(&b, "\n  actual: ");
-    add_json_str(&b, r->actual);
-    mxmc_buf_add(&b, "\n  response: ");
-    add_json_val(&b, r->response);
-    mxmc_buf_add(&b, "\n  flags: ");
-    if(r->flags)
-      add_json_val(&b, r->flags);
-    else
-      mxmc_buf_add(&b, "[]");
-    mxmc_buf_add(&b, "\n  why: ");
-    add_json_str(&b, r->message);
-    mxmc_buf_add(&b, "\n  case: ");
-    add_json_str(&b, r->pointer);
+    add_details(&b, r, 1);
     mxmc_buf_add(&b, "\n  ...\n");
   }
   flush_buf(rep, &b);
@@ -1055,19 +1075,9 @@ static void text_group(struct mxmc_buf *b, const struct mxmc_report *rep, const 
   if(r->message && r->message[0])
     mxmc_buf_printf(b, "  why:      %s\n", r->message);
   for(i = 0; i < mxm_json_array_len(r->flags); i++) {
-    const struct mxm_json *f = mxm_json_array_get(r->flags, i);
-    const char *bt = mxm_json_string(mxm_json_get(f, "bugType"));
-    const char *d = mxm_json_string(mxm_json_get(f, "description"));
-    const char *e = mxm_json_string(mxm_json_get(f, "effect"));
-    mxmc_buf_printf(b, "  flag:     %s [%s]%s%s\n", nz(mxm_json_string(mxm_json_get(f, "name"))), bt ? bt : "?",
-                    d ? ": " : "", nz(d));
-    if(e)
-      mxmc_buf_printf(b, "            effect: %s\n", e);
-    if(mxm_json_array_len(mxm_json_get(f, "links"))) {
-      mxmc_buf_add(b, "            links:  ");
-      add_links(b, mxm_json_get(f, "links"), 0);
-      mxmc_buf_add(b, "\n");
-    }
+    static const struct flag_markup text = {mxmc_buf_add, "  flag:     ", " [", "]: ",
+                                            "\n            effect: ", "", "\n            links:  ", "", "\n"};
+    add_flag(b, mxm_json_array_get(r->flags, i), &text);
   }
   mxmc_buf_printf(b, "  case:     %s#%s\n", r->file, nz(r->pointer));
 }
@@ -1330,24 +1340,8 @@ static void md_group(struct mxmc_buf *b, const struct mxmc_report *rep, const st
     add_md(b, r->citation);
   }
   for(i = 0; i < mxm_json_array_len(r->flags); i++) {
-    const struct mxm_json *f = mxm_json_array_get(r->flags, i);
-    struct mxmc_buf l = {0};
-    mxmc_buf_add(b, "\n  - flag **");
-    add_md(b, mxm_json_string(mxm_json_get(f, "name")));
-    mxmc_buf_add(b, "** [");
-    add_md(b, mxm_json_string(mxm_json_get(f, "bugType")));
-    mxmc_buf_add(b, "]: ");
-    add_md(b, mxm_json_string(mxm_json_get(f, "description")));
-    if(mxm_json_string(mxm_json_get(f, "effect"))) {
-      mxmc_buf_add(b, " Effect: ");
-      add_md(b, mxm_json_string(mxm_json_get(f, "effect")));
-    }
-    add_links(&l, mxm_json_get(f, "links"), 0);
-    if(l.len) {
-      mxmc_buf_add(b, " Links: ");
-      add_md(b, mxmc_buf_str(&l));
-    }
-    mxmc_buf_free(&l);
+    static const struct flag_markup md = {add_md, "\n  - flag **", "** [", "]: ", " Effect: ", "", " Links: ", "", ""};
+    add_flag(b, mxm_json_array_get(r->flags, i), &md);
   }
   mxmc_buf_add(b, "\n");
 }
@@ -1527,7 +1521,9 @@ static void html_cell(struct mxmc_buf *b, const struct cell *c, const char *area
     mxmc_buf_add(b, "<td class=\"none\">&ndash;</td>");
     return;
   }
-  add_cell_text(&t, c, 0);
+  mxmc_buf_printf(&t, "%zu/%zu", c->pass, c->total);
+  if(c->xfail)
+    mxmc_buf_printf(&t, "<small>x%zu</small>", c->xfail);
   mxmc_buf_printf(b, "<td class=\"%s\" title=\"%zu passed, %zu expected failures, %zu failed or errors\">",
                   cell_class(c), c->pass, c->xfail, c->total - c->pass - c->xfail);
   if(c->pass != c->total) {
@@ -1562,6 +1558,9 @@ static const char HTML_HEAD[] =
     ".scroll{overflow-x:auto;max-width:100%}\n"
     "table{border-collapse:collapse;background:#fff}td,th{border:1px solid #dde2ea;padding:3px "
     "6px;text-align:center;white-space:nowrap}\n"
+    "table.mx td,table.mx th{padding:2px 3px;font-size:12px}table.mx td small{display:block;font-size:10px;"
+    "opacity:.85}table.mx td.area{white-space:normal;max-width:130px}\n"
+    "@media (max-width:1000px){body{margin:12px}table.mx td,table.mx th{font-size:11px;padding:2px}}\n"
     "th{background:#f3f5f8;font-weight:600}td.area,th.area{text-align:left;font-family:ui-monospace,Menlo,Consolas,"
     "monospace;font-size:12px}\n"
     "td.ok{background:#dafbe1;color:#116329}td.known{background:#ece2ff;color:#4c2889}td.part{background:#fff1c2;"
@@ -1657,24 +1656,10 @@ static void html_group(struct mxmc_buf *b, const struct mxmc_report *rep, const 
     mxmc_buf_add(b, "</div>");
   }
   for(i = 0; i < mxm_json_array_len(r->flags); i++) {
-    const struct mxm_json *f = mxm_json_array_get(r->flags, i);
-    mxmc_buf_add(b, "<div class=\"flag\"><b>");
-    add_xml(b, mxm_json_string(mxm_json_get(f, "name")));
-    mxmc_buf_add(b, "</b> <span class=\"dim\">[");
-    add_xml(b, mxm_json_string(mxm_json_get(f, "bugType")));
-    mxmc_buf_add(b, "]</span> ");
-    add_xml(b, mxm_json_string(mxm_json_get(f, "description")));
-    if(mxm_json_string(mxm_json_get(f, "effect"))) {
-      mxmc_buf_add(b, "<div><b>effect</b> ");
-      add_xml(b, mxm_json_string(mxm_json_get(f, "effect")));
-      mxmc_buf_add(b, "</div>");
-    }
-    if(mxm_json_array_len(mxm_json_get(f, "links"))) {
-      mxmc_buf_add(b, "<div class=\"dim\">");
-      add_links(b, mxm_json_get(f, "links"), 1);
-      mxmc_buf_add(b, "</div>");
-    }
-    mxmc_buf_add(b, "</div>");
+    static const struct flag_markup html = {add_xml, "<div class=\"flag\"><b>", "</b> <span class=\"dim\">[",
+                                            "]</span> ", "<div><b>effect</b> ", "</div>", "<div class=\"dim\">",
+                                            "</div>", "</div>"};
+    add_flag(b, mxm_json_array_get(r->flags, i), &html);
   }
   mxmc_buf_add(b, "</td></tr>\n");
 }
@@ -1760,13 +1745,22 @@ static void html_write(struct mxmc_report *rep, struct mxmc_buf *b)
   }
   matrix_build(rep, &m);
   if(m.n_areas && m.cells) {
-    mxmc_buf_add(b, "<h2>Conformance matrix</h2>\n<div class=\"scroll\"><table><tr><th class=\"area\">rule area</th>");
+    mxmc_buf_add(b, "<h2>Conformance matrix</h2>\n<div class=\"scroll\"><table class=\"mx\"><tr><th class=\"area\">rule area</th>");
     for(v = 0; v < m.n_versions; v++)
       mxmc_buf_printf(b, "<th>v%u</th>", m.versions[v]);
     mxmc_buf_add(b, "<th>all</th></tr>\n");
     for(a = 0; a <= m.n_areas; a++) {
       mxmc_buf_add(b, "<tr><td class=\"area\">");
-      add_xml(b, a < m.n_areas ? m.areas[a] : "all");
+      {
+        /* break a long area name after its dots, not inside a word */
+        const char *p = a < m.n_areas ? m.areas[a] : "all";
+        for(; *p; p++) {
+          char ch[2] = {*p, 0};
+          add_xml(b, ch);
+          if(*p == '.')
+            mxmc_buf_add(b, "<wbr>");
+        }
+      }
       mxmc_buf_add(b, "</td>");
       for(v = 0; v <= m.n_versions; v++) {
         char vs[16];
@@ -1811,7 +1805,7 @@ static void html_write(struct mxmc_report *rep, struct mxmc_buf *b)
     }
     mxmc_buf_add(b, "</ul>\n");
   }
-  mxmc_buf_add(b, "<h2 id=\"results\">Failing and expected-to-fail cases</h2>\n<div class=\"filters\"><label>result "
+  mxmc_buf_add(b, "<div id=\"results\"><h2>Failing and expected-to-fail cases</h2>\n<div class=\"filters\"><label>result "
                   "<select id=\"fo\"><option value=\"\">all</option><option value=\"bad\">failures, errors, unexpected "
                   "passes</option><option>FAIL</option><option>ERROR</option><option>XPASS</option><option>XFAIL</option>"
                   "</select></label><label>rule area <select id=\"fa\"><option value=\"\">all</option>");
@@ -1858,6 +1852,7 @@ static void html_write(struct mxmc_report *rep, struct mxmc_buf *b)
     }
     mxmc_buf_add(b, "</table></div>\n");
   }
+  mxmc_buf_add(b, "</div>\n");
   group_free(&gr);
   free(areas);
   mxmc_buf_add(b, HTML_SCRIPT);

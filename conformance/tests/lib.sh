@@ -46,6 +46,17 @@ expect_count() {
   [ "$n" = "$1" ] || { grep -E -- "$2" "$3" | head -20 >&2; fail "$4: $n lines match /$2/, expected $1"; }
   ok "$4 ($1)"
 }
+# expect_gone PID WHAT: the process is gone, or a zombie waiting for a parent
+# that reaps (not every container's init does); a live one is killed and fails
+expect_gone() {
+  local state
+  state=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
+  if [ -n "$state" ] && [ "$state" != "Z" ]; then
+    kill -KILL "$1"
+    fail "$2: pid $1 is still running"
+  fi
+  ok "$2"
+}
 done_tests() {
   [ "$CHECKS" -gt 0 ] || fail "no check ran"
   echo "$CHECKS checks passed"

@@ -56,7 +56,7 @@ class P(HTMLParser):
     def __init__(self):
         super().__init__(); self.stack = []; self.tables = 0; self.text = []
     def handle_starttag(self, tag, a):
-        if tag not in ("meta", "br", "hr", "img", "input", "link"): self.stack.append(tag)
+        if tag not in ("meta", "br", "hr", "img", "input", "link", "wbr"): self.stack.append(tag)
         if tag == "table": self.tables += 1
     def handle_endtag(self, tag):
         assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
@@ -83,4 +83,28 @@ n=$(python3 -c 'import sys; print(len(open(sys.argv[1], encoding="utf-8").read()
 [ "$n" -le 65536 ] || fail "markdown has $n characters, more than a pull-request comment holds"
 ok "markdown has $n characters (<= 65536)"
 expect_grep "^\*\*Left out to stay within a pull-request comment" "$TMP/big.md" "markdown says what it left out"
+
+# HTML with expected failures: XFAIL rows, the unexpected-pass card, filters,
+# matrix cells linking to their failures, expected failures in their own colour
+cat >"$TMP/xf.json" <<'JSON'
+{"schema": "mxm-expected-failures-1", "entries": [
+  {"file": "runner_fixture_test.json", "tcId": 4, "reason": "planted self-ban bug"},
+  {"file": "runner_fixture_test.json", "tcId": 104, "reason": "planted self-ban bug"},
+  {"file": "runner_fixture_test.json", "tcId": 2, "roomVersions": ["7"], "reason": "stale entry: this case passes"}]}
+JSON
+$CONFORM --adapter "$W" --expected-failures "$TMP/xf.json" --format html --output "$TMP/x.html" "$FIX" 2>/dev/null
+expect_rc 1 $? "html with an unexpected pass"
+python3 - "$TMP/x.html" <<'PY' || fail "html with expected failures"
+import re, sys
+h = open(sys.argv[1]).read()
+assert h.count('<tr data-o="XFAIL"') == 2, "XFAIL rows (tcId 4 in v1+v7 as one, 104)"
+assert re.search(r'<div class="n">1</div><div class="l">unexpected passes', h), "unexpected-pass card"
+assert '<select id="fo">' in h and '<select id="fa">' in h, "filters by result and rule area"
+# member.ban: every non-pass is an expected failure: its own colour, not green, and linked
+row = re.search(r'<tr><td class="area">member.<wbr>ban</td>(.*?)</tr>', h).group(1)
+assert 'class="known"' in row and 'class="ok"' not in row, row
+assert 'data-a="member.ban" data-v="7"' in row, row
+assert "@media (max-width:1000px)" in h
+PY
+ok "html: XFAIL rows, unexpected-pass card, filters, linked cells, xfail colour"
 done_tests

@@ -7,16 +7,8 @@
 
 void cli_print_result(FILE *f, const struct mxm_result *res)
 {
-  fputs("{\"verdict\": ", f);
-  cli_json_string(f, mxm_verdict_name(res->verdict));
-  fputs(", \"rule\": ", f);
-  cli_json_string(f, res->rule_id);
-  fputs(", \"reason\": ", f);
-  cli_json_string(f, res->reason);
-  fputs(", \"spec\": ", f);
-  cli_json_string(f, res->spec);
-  fputs(", \"where\": ", f);
-  cli_json_string(f, res->where);
+  fputs("{", f);
+  cli_print_verdict(f, res, 1);
   fputs("}", f);
 }
 
@@ -117,4 +109,20 @@ int cli_room_open(const struct mxm_room_version *rv, const struct mxm_auth_optio
     return rc;
   }
   return 0;
+}
+
+void cli_print_verdict(FILE *f, const struct mxm_result *r, int with_spec)
+{
+  fputs("\"verdict\": ", f);
+  cli_json_string(f, mxm_verdict_name(r->verdict));
+  fputs(", \"rule\": ", f);
+  cli_json_string(f, r->rule_id);
+  fputs(", \"reason\": ", f);
+  cli_json_string(f, r->reason);
+  if(with_spec) {
+    fputs(", \"spec\": ", f);
+    cli_json_string(f, r->spec);
+  }
+  fputs(", \"where\": ", f);
+  cli_json_string(f, r->where);
 }

@@ -18,6 +18,9 @@ void cli_print_transition(FILE *f, const struct mxm_transition *t);
  * "eras": {"r0": {...}, "v1.1": {...}, "v1.3": {...}}}, or null when the
  * event is not a classifiable member event. */
 void cli_print_apply_transition(FILE *f, const struct mxm_apply_result *ar, enum mxm_era era);
+/* "verdict": V, "rule": R, "reason": T, ["spec": S,] "where": P (no braces:
+ * the caller writes what comes before and after). */
+void cli_print_verdict(FILE *f, const struct mxm_result *r, int with_spec);
 /* Load a state file (array of events or {"events", "server_keys"}) into st;
  * on failure prints "mxm: PATH: POINTER: message" and returns an exit code. */
 int cli_load_state(const char *path, struct mxm_state *st);

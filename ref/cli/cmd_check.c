@@ -92,16 +92,8 @@ int cmd_check(int argc, char **argv)
     rc = s == MXM_E_NOMEM ? MXM_EXIT_INTERNAL : MXM_EXIT_USAGE;
     goto done;
   }
-  fputs("{\"verdict\": ", stdout);
-  cli_json_string(stdout, mxm_verdict_name(ar.auth.verdict));
-  fputs(", \"rule\": ", stdout);
-  cli_json_string(stdout, ar.auth.rule_id);
-  fputs(", \"reason\": ", stdout);
-  cli_json_string(stdout, ar.auth.reason);
-  fputs(", \"spec\": ", stdout);
-  cli_json_string(stdout, ar.auth.spec);
-  fputs(", \"where\": ", stdout);
-  cli_json_string(stdout, ar.auth.where);
+  fputs("{", stdout);
+  cli_print_verdict(stdout, &ar.auth, 1);
   fputs(", \"transition\": ", stdout);
   cli_print_apply_transition(stdout, &ar, mxm_era_of(opt.spec));
   fputs("}\n", stdout);

@@ -1,8 +1,19 @@
 /* cmd_replay.c: `mxm replay`: feed a JSON-lines stream of events through the
  * room state machine (mxm_room_apply), one result line per event, then a
- * summary line. Argument parsing and output only. */
+ * summary line. Argument parsing and output only.
+ *
+ * It streams: input is read in chunks and each complete line is decided and
+ * printed at once; the output is flushed whenever more input has to be
+ * waited for, so a consumer sees each result while the producer is still
+ * writing, and memory holds one line plus the room's state, never the whole
+ * input. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_auth.h"
@@ -15,6 +26,9 @@ static void help(FILE *f)
         "Apply the events of EVENTS.jsonl (one JSON event per line; blank lines are\n"
         "skipped; \"-\" reads standard input) in order: each is authorised against the\n"
         "state left by the events before it, and only allowed events change the state.\n"
+        "The input is streamed: each result is printed (and flushed before more input is\n"
+        "awaited) as soon as its line is complete, and memory grows with the room's state,\n"
+        "not with the input. A line longer than 16 MiB is an error line and is skipped.\n"
         "\n"
         "options:\n"
         "  --room-version V   1 .. 12; default: content.room_version of the first line if\n"
@@ -40,18 +54,12 @@ static void help(FILE *f)
         f);
 }
 
-/* The room version named by a create event on the first non-blank line. */
+/* The room version named by a create event on line buf[0..len). */
 static const char *guess_version(const char *buf, size_t len, char *out, size_t cap)
 {
-  const char *end;
   struct mxm_json *j = NULL;
   const char *res = NULL;
-  while(len && (*buf == '\n' || *buf == '\r' || *buf == ' ' || *buf == '\t')) {
-    buf++;
-    len--;
-  }
-  end = memchr(buf, '\n', len);
-  if(mxm_json_parse(buf, end ? (size_t)(end - buf) : len, &j, NULL) != MXM_OK)
+  if(mxm_json_parse(buf, len, &j, NULL) != MXM_OK)
     return NULL;
   if(mxm_json_string(mxm_json_get(j, "type")) && strcmp(mxm_json_string(mxm_json_get(j, "type")), "m.room.create") == 0) {
     const char *v = mxm_json_string(mxm_json_get(mxm_json_get(j, "content"), "room_version"));
@@ -73,18 +81,86 @@ static void print_error_line(size_t line, const struct mxm_error *err)
   fputs("}\n", stdout);
 }
 
+#define REPLAY_MAX_LINE ((size_t)16 << 20) /* events are at most 64 KiB; this bounds a runaway line */
+#define REPLAY_CHUNK ((size_t)1 << 16)
+
+struct replay {
+  const struct mxm_room_version *rv;
+  struct mxm_room *room;
+  enum mxm_era era;
+  size_t line, n_events, n_allow, n_reject, n_err;
+  int progress;
+};
+
+/* Decide one line (start[0..l)). 0, or MXM_EXIT_INTERNAL on out-of-memory. */
+static int replay_line(struct replay *rp, const char *start, size_t l)
+{
+  struct mxm_json *j = NULL;
+  struct mxm_event *ev = NULL;
+  struct mxm_apply_result ar;
+  struct mxm_error err;
+  enum mxm_status s;
+  size_t k;
+  for(k = 0; k < l && (start[k] == ' ' || start[k] == '\t' || start[k] == '\r'); k++)
+    ;
+  if(k == l)
+    return 0;
+  rp->n_events++;
+  s = mxm_json_parse(start, l, &j, &err);
+  if(s == MXM_OK)
+    s = mxm_event_from_json(j, rp->rv, &ev, &err);
+  if(s == MXM_OK) {
+    printf("{\"line\": %zu, \"type\": ", rp->line);
+    cli_json_string(stdout, ev->type);
+    fputs(", \"sender\": ", stdout);
+    cli_json_string(stdout, ev->sender);
+    fputs(", \"state_key\": ", stdout);
+    cli_json_string(stdout, ev->state_key);
+    s = mxm_room_apply(rp->room, ev, &ar, &err); /* takes ev */
+    if(s == MXM_OK) {
+      fputs(", ", stdout);
+      cli_print_verdict(stdout, &ar.auth, 0);
+      printf(", \"accepted\": %s, \"transition\": ", ar.accepted ? "true" : "false");
+      cli_print_apply_transition(stdout, &ar, rp->era);
+      fputs("}\n", stdout);
+      if(ar.auth.verdict == MXM_ALLOW)
+        rp->n_allow++;
+      else
+        rp->n_reject++;
+    } else {
+      fputs(", \"error\": ", stdout);
+      cli_json_string(stdout, mxm_status_name(err.status));
+      fputs(", \"where\": ", stdout);
+      cli_json_string(stdout, err.where);
+      fputs(", \"message\": ", stdout);
+      cli_json_string(stdout, err.message);
+      fputs("}\n", stdout);
+      rp->n_err++;
+    }
+  } else {
+    print_error_line(rp->line, &err);
+    rp->n_err++;
+  }
+  mxm_json_free(&j);
+  if(s == MXM_E_NOMEM)
+    return MXM_EXIT_INTERNAL;
+  if(rp->progress && rp->n_events % 10000 == 0)
+    fprintf(stderr, "\rmxm replay: %zu events", rp->n_events);
+  return 0;
+}
+
 int cmd_replay(int argc, char **argv)
 {
   struct cli_room_args ra = {NULL, NULL, NULL};
   const char *path = NULL;
-  const struct mxm_room_version *rv;
   struct mxm_auth_options opt;
-  struct mxm_room *room = NULL;
+  struct replay rp;
   char *buf = NULL, guessed[64];
-  size_t len, pos, line = 0, n_events = 0, n_allow = 0, n_reject = 0, n_err = 0;
-  int i, rc, no_auth_events = 0, progress = cli_stderr_is_tty();
-  enum mxm_era era;
+  size_t len = 0, cap = 0, scan = 0;
+  int i, rc = MXM_EXIT_OK, no_auth_events = 0, fd = -1, eof = 0, skipping = 0;
 
+  memset(&rp, 0, sizeof(rp));
+  rp.progress = cli_stderr_is_tty();
   for(i = 1; i < argc; i++) {
     const char *a = argv[i];
     if(cli_is_help(a)) {
@@ -106,91 +182,123 @@ int cmd_replay(int argc, char **argv)
     return cli_usage_error("replay: an events file is required (see mxm replay --help)");
   if((rc = cli_auth_options(ra.spec_text, no_auth_events, &opt)) != 0)
     return rc;
-  era = mxm_era_of(opt.spec);
-  if((rc = cli_read_file(path, &buf, &len)) != 0)
-    return rc;
-  if(!ra.rv_id && !(ra.rv_id = guess_version(buf, len, guessed, sizeof(guessed)))) {
-    free(buf);
-    return cli_usage_error("replay: %s: give --room-version (the first line is not an m.room.create)", path);
+  rp.era = mxm_era_of(opt.spec);
+  fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+  if(fd < 0) {
+    fprintf(stderr, "mxm: %s: cannot open: %s\n", path, strerror(errno));
+    return MXM_EXIT_USAGE;
   }
-  if((rc = cli_room_version(ra.rv_id, &rv)) != 0)
-    goto done;
-  if((rc = cli_room_open(rv, &opt, ra.state_path, &room)) != 0)
-    goto done;
 
-  for(pos = 0; pos < len;) {
-    const char *start = buf + pos, *nl = memchr(start, '\n', len - pos);
-    size_t l = nl ? (size_t)(nl - start) : len - pos;
-    struct mxm_json *j = NULL;
-    struct mxm_event *ev = NULL;
-    struct mxm_apply_result ar;
-    struct mxm_error err;
-    enum mxm_status s;
-    size_t k;
-
-    pos += l + (nl ? 1 : 0);
-    line++;
-    for(k = 0; k < l && (start[k] == ' ' || start[k] == '\t' || start[k] == '\r'); k++)
-      ;
-    if(k == l)
-      continue;
-    n_events++;
-    s = mxm_json_parse(start, l, &j, &err);
-    if(s == MXM_OK)
-      s = mxm_event_from_json(j, rv, &ev, &err);
-    if(s == MXM_OK) {
-      printf("{\"line\": %zu, \"type\": ", line);
-      cli_json_string(stdout, ev->type);
-      fputs(", \"sender\": ", stdout);
-      cli_json_string(stdout, ev->sender);
-      fputs(", \"state_key\": ", stdout);
-      cli_json_string(stdout, ev->state_key);
-      s = mxm_room_apply(room, ev, &ar, &err); /* takes ev */
-      if(s == MXM_OK) {
-        fputs(", \"verdict\": ", stdout);
-        cli_json_string(stdout, mxm_verdict_name(ar.auth.verdict));
-        fputs(", \"rule\": ", stdout);
-        cli_json_string(stdout, ar.auth.rule_id);
-        fputs(", \"reason\": ", stdout);
-        cli_json_string(stdout, ar.auth.reason);
-        fputs(", \"where\": ", stdout);
-        cli_json_string(stdout, ar.auth.where);
-        printf(", \"accepted\": %s, \"transition\": ", ar.accepted ? "true" : "false");
-        cli_print_apply_transition(stdout, &ar, era);
-        fputs("}\n", stdout);
-        if(ar.auth.verdict == MXM_ALLOW)
-          n_allow++;
-        else
-          n_reject++;
-      } else {
-        fputs(", \"error\": ", stdout);
-        cli_json_string(stdout, mxm_status_name(err.status));
-        fputs(", \"where\": ", stdout);
-        cli_json_string(stdout, err.where);
-        fputs(", \"message\": ", stdout);
-        cli_json_string(stdout, err.message);
-        fputs("}\n", stdout);
-        n_err++;
+  for(;;) {
+    char *nl = NULL;
+    size_t start = 0; /* first byte not yet consumed */
+    /* every complete line in the buffer */
+    while(len > scan && (nl = memchr(buf + scan, '\n', len - scan)) != NULL) {
+      const char *line = buf + start;
+      size_t l = (size_t)(nl - line);
+      rp.line++;
+      scan = start = (size_t)(nl - buf) + 1;
+      if(skipping) {
+        skipping = 0; /* the end of an over-long line */
+        continue;
       }
-    } else {
-      print_error_line(line, &err);
-      n_err++;
+      if(!rp.room) {
+        size_t k;
+        for(k = 0; k < l && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'); k++)
+          ;
+        if(k == l) /* blank lines before the first event */
+          continue;
+        if(!ra.rv_id && !(ra.rv_id = guess_version(line, l, guessed, sizeof(guessed)))) {
+          rc = cli_usage_error("replay: %s: give --room-version (the first line is not an m.room.create)", path);
+          goto done;
+        }
+        if((rc = cli_room_version(ra.rv_id, &rp.rv)) != 0 || (rc = cli_room_open(rp.rv, &opt, ra.state_path, &rp.room)) != 0)
+          goto done;
+      }
+      if((rc = replay_line(&rp, line, l)) != 0)
+        goto done;
     }
-    mxm_json_free(&j);
-    if(s == MXM_E_NOMEM) {
-      rc = MXM_EXIT_INTERNAL;
-      goto done;
+    /* keep the unfinished line, at the front */
+    if(start) {
+      memmove(buf, buf + start, len - start);
+      len -= start;
     }
-    if(progress && n_events % 10000 == 0)
-      fprintf(stderr, "\rmxm replay: %zu events", n_events);
+    scan = len;
+    if(eof)
+      break;
+    if(len >= REPLAY_MAX_LINE || (skipping && len)) {
+      /* an over-long line: report it once, keep nothing of it, skip to its end */
+      if(!skipping) {
+        struct mxm_error err;
+        mxm_error_clear(&err);
+        err.status = MXM_E_TOO_BIG;
+        snprintf(err.message, sizeof(err.message), "line longer than %zu bytes", REPLAY_MAX_LINE);
+        rp.n_events++;
+        rp.n_err++;
+        print_error_line(rp.line + 1, &err);
+        skipping = 1;
+      }
+      len = scan = 0;
+    }
+    if(cap - len < REPLAY_CHUNK) {
+      size_t ncap = cap ? cap * 2 : 4 * REPLAY_CHUNK;
+      char *nb = realloc(buf, ncap);
+      if(!nb) {
+        fprintf(stderr, "mxm: replay: out of memory\n");
+        rc = MXM_EXIT_INTERNAL;
+        goto done;
+      }
+      buf = nb;
+      cap = ncap;
+    }
+    /* about to wait for input: let the reader see every result so far */
+    if(fflush(stdout) != 0)
+      break; /* reported below */
+    {
+      ssize_t got = read(fd, buf + len, cap - len);
+      if(got < 0 && errno == EINTR)
+        continue;
+      if(got < 0) {
+        fprintf(stderr, "mxm: %s: read error: %s\n", path, strerror(errno));
+        rc = MXM_EXIT_USAGE;
+        goto done;
+      }
+      if(got == 0) {
+        eof = 1;
+        if(len && !skipping) {
+          /* a last line without a newline */
+          if(cap == len) {
+            char *nb = realloc(buf, cap + 1);
+            if(!nb) {
+              rc = MXM_EXIT_INTERNAL;
+              goto done;
+            }
+            buf = nb;
+            cap++;
+          }
+          buf[len++] = '\n';
+        }
+        continue;
+      }
+      len += (size_t)got;
+    }
   }
-  if(progress)
-    fprintf(stderr, "\rmxm replay: %zu events, done\n", n_events);
-  printf("{\"summary\": {\"events\": %zu, \"allowed\": %zu, \"rejected\": %zu, \"errors\": %zu}}\n", n_events, n_allow,
-         n_reject, n_err);
-  rc = n_err ? MXM_EXIT_NO : MXM_EXIT_OK;
+  if(!rp.room && !ra.rv_id) {
+    rc = cli_usage_error("replay: %s: give --room-version (no event in the input)", path);
+    goto done;
+  }
+  if(!rp.room && ((rc = cli_room_version(ra.rv_id, &rp.rv)) != 0 ||
+                  (rc = cli_room_open(rp.rv, &opt, ra.state_path, &rp.room)) != 0))
+    goto done;
+  if(rp.progress)
+    fprintf(stderr, "\rmxm replay: %zu events, done\n", rp.n_events);
+  printf("{\"summary\": {\"events\": %zu, \"allowed\": %zu, \"rejected\": %zu, \"errors\": %zu}}\n", rp.n_events,
+         rp.n_allow, rp.n_reject, rp.n_err);
+  rc = rp.n_err ? MXM_EXIT_NO : MXM_EXIT_OK;
 done:
-  mxm_room_free(&room);
+  if(fd > STDIN_FILENO)
+    close(fd);
+  mxm_room_free(&rp.room);
   free(buf);
   return rc;
 }
