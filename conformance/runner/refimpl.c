@@ -968,7 +968,10 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
       mxm_json_free(&state);
       goto slow;
     }
-    e = cache_put(mxmc_buf_take(&key), key.len, st, state, tmp);
+    {
+      size_t key_len = key.len; /* before mxmc_buf_take resets it */
+      e = cache_put(mxmc_buf_take(&key), key_len, st, state, tmp);
+    }
   }
   mxmc_buf_free(&key);
   mxmc_buf_free(&rest);
