@@ -53,22 +53,24 @@ const char *mxmi_domain(const char *id)
 }
 
 /* JSON pointer "/content/<obj>/<key>" with the key escaped (~ -> ~0, / -> ~1),
- * truncated to the buffer. */
+ * cut at the last whole character that fits the buffer with its NUL. */
 static void pointer_key(char *buf, size_t cap, const char *obj, const char *key)
 {
   size_t n = (size_t)snprintf(buf, cap, "/content/%s/", obj);
-  for(; *key && n + 3 < cap; key++) {
-    if(*key == '~') {
+  if(n >= cap)
+    return;
+  for(; *key; key++) {
+    int esc = *key == '~' || *key == '/';
+    if(n + (esc ? 2 : 1) >= cap)
+      break;
+    if(esc) {
       buf[n++] = '~';
-      buf[n++] = '0';
-    } else if(*key == '/') {
-      buf[n++] = '~';
-      buf[n++] = '1';
+      buf[n++] = *key == '~' ? '0' : '1';
     } else {
       buf[n++] = *key;
     }
   }
-  buf[n < cap ? n : cap - 1] = '\0';
+  buf[n] = '\0';
 }
 
 /* A column of the room-version table that mxm/version.h (core-a's) does not

@@ -67,6 +67,8 @@ struct grow {
 #define A MXM_ALLOW
 #define R MXM_REJECT
 #define M(m) "{\"membership\": \"" m "\"}"
+#define AUTHD_MOD "{\"membership\": \"join\", \"join_authorised_via_users_server\": \"@mod:example.org\"}"
+#define AUTHD_LEAVE "{\"membership\": \"leave\", \"join_authorised_via_users_server\": \"@mod:example.org\"}"
 
 static const struct grow rows[] = {
   /* ordinary events */
@@ -209,6 +211,12 @@ static const struct grow rows[] = {
    "!", PLC("}, \"kick\": 40.7"), NULL, 0, A, "power_levels.allow", 0},
   {"PL: float ban 50.9 in v1-v5 truncates to 50 (<= mod's 50)", VR(1, 5), NULL, &fx_std, "m.room.power_levels", "mod",
    "!", PLC("}, \"ban\": 50.9"), NULL, 0, A, "power_levels.allow", 0},
+  /* v1-floaty-power-levels.md (spec v1.18+): the exponent is applied, then
+   * the value truncated; a zero is 0 however large its exponent */
+  {"PL: float kick 0e99999999999999 in v1-v5 is 0", VR(1, 5), NULL, &fx_std, "m.room.power_levels", "mod", "!",
+   PLC("}, \"kick\": 0.0e99999999999999"), NULL, 0, A, "power_levels.allow", 0},
+  {"PL: float kick 4.07e1 in v1-v5 is 40", VR(1, 5), NULL, &fx_std, "m.room.power_levels", "mod", "!",
+   PLC("}, \"kick\": 4.07e1"), NULL, 0, A, "power_levels.allow", 0},
   {"PL: float kick in v1-v5, spec v1.17: not defined", VR(1, 5), "v1.17", &fx_std, "m.room.power_levels", "mod", "!",
    PLC("}, \"kick\": 40.7"), NULL, 0, 0, NULL, MXM_E_UNDECIDABLE},
   {"PL: float users value in v1-v5, spec v1.17: 10.1 wants integers", VR(1, 5), "v1.17", &fx_std,
@@ -261,7 +269,110 @@ static void auth_json(const struct mxm_state *st, const char *sel, char *buf, si
     snprintf(buf + n, cap - n, "]");
 }
 
-static void run_row(const struct grow *r, const char *vid)
+static void run_row_where(const struct grow *r, const char *vid, const char *where, enum mxm_sig_fact auth_sig);
+static void run_row(const struct grow *r, const char *vid) { run_row_where(r, vid, NULL, MXM_SIG_NOT_NEEDED); }
+
+/*
+ * Rows that also pin down the JSON pointer of the verdict (mxm_result.where)
+ * or of the error (mxm_error.where): the field the deciding rule looked at,
+ * as ref/RULES.md and the reports show it. Rule texts: v8-auth-rules.md
+ * rules 2.1 / 2.2 (v12.md: 3.1 / 3.2), 9.x (v12: 10.x);
+ * server-server-api.md §Auth events selection.
+ */
+struct wrow {
+  struct grow g;
+  const char *where;
+  enum mxm_sig_fact auth_sig;
+};
+
+#define PL_SLASH "{\"users\": {\"@alice:example.org\": 100, \"@mod:example.org\": 50}, \"events\": {\"a/b~c\": 70}}"
+static const struct fx_state fx_restricted = {"alice", NULL, NULL, MEM_STD, "restricted", PL_STD, NULL};
+/* An events key that fills the pointer buffer exactly: "/content/events/" (16) + 111 = 127 bytes. */
+#define K111 "org.example.a01234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567"
+#define K112 K111 "8"
+_Static_assert(sizeof(K111) == 112 && sizeof("/content/events/" K111) == 128, "K111 fills the pointer buffer");
+
+static const struct wrow wrows[] = {
+  {{"auth events: two member events of the same user (non-empty state_key)", ALL, NULL, &fx_std, "m.room.member",
+    "carol", NULL, M("join"), "pl member:carol member:carol", 0, R, "auth_events.duplicate", 0},
+   "/auth_events/2", MXM_SIG_NOT_NEEDED},
+  {{"auth events: a topic lists another user's member event", ALL, NULL, &fx_std, "m.room.topic", "mod", "!",
+    "{\"topic\": \"x\"}", "pl member:mod member:carol", 0, R, "auth_events.unexpected", 0},
+   "/auth_events/2", MXM_SIG_NOT_NEEDED},
+  {{"auth events: a kick lists the target's member event", VR(1, 11), NULL, &fx_std, "m.room.member", "mod", "carol",
+    M("leave"), "create pl member:mod member:carol", 0, A, "member.leave.kick.allow", 0},
+   "", MXM_SIG_NOT_NEEDED},
+  {{"v12 auth events: a kick lists the target's member event", V(12), NULL, &fx_std, "m.room.member", "mod", "carol",
+    M("leave"), "pl member:mod member:carol", 0, A, "member.leave.kick.allow", 0},
+   "", MXM_SIG_NOT_NEEDED},
+  {{"auth events: a restricted join lists the authoriser's member event", VR(8, 11), NULL, &fx_restricted,
+    "m.room.member", "bob", NULL, AUTHD_MOD, "create pl jr member:mod", 0, A, "member.join.restricted.allow", 0},
+   "/content/join_authorised_via_users_server", MXM_SIG_VALID},
+  {{"v12 auth events: a restricted join lists the authoriser's member event", V(12), NULL, &fx_restricted,
+    "m.room.member", "bob", NULL, AUTHD_MOD, "pl jr member:mod", 0, A, "member.join.restricted.allow", 0},
+   "/content/join_authorised_via_users_server", MXM_SIG_VALID},
+  {{"auth events: a leave lists the authoriser's member event (spec v1.15+: joins only)", VR(8, 11), NULL,
+    &fx_restricted, "m.room.member", "carol", NULL, AUTHD_LEAVE, "create pl member:carol member:mod", 0, R,
+    "auth_events.unexpected", 0},
+   "/auth_events/3", MXM_SIG_VALID},
+  {{"auth events: a leave lists the authoriser's member event, spec v1.15 (the first text with 'joins only')",
+    VR(8, 11), "v1.15", &fx_restricted, "m.room.member", "carol", NULL, AUTHD_LEAVE, "create pl member:carol member:mod",
+    0, R, "auth_events.unexpected", 0},
+   "/auth_events/3", MXM_SIG_VALID},
+  {{"auth events: a leave lists the authoriser's member event, spec v1.14 (selected for any membership)", VR(8, 11),
+    "v1.14", &fx_restricted, "m.room.member", "carol", NULL, AUTHD_LEAVE, "create pl member:carol member:mod", 0, A,
+    "member.leave.self.allow", 0},
+   "", MXM_SIG_VALID},
+  {{"auth events: the unexpected entry is named", VR(1, 11), NULL, &fx_std, "m.room.member", "carol", NULL, M("join"),
+    "create pl member:mod", 0, R, "auth_events.unexpected", 0},
+   "/auth_events/2", MXM_SIG_NOT_NEEDED},
+  {{"auth events: more than 10 is malformed, at /auth_events", ALL, NULL, &fx_std, "m.room.member", "carol", NULL,
+    M("join"), "pl pl pl pl pl pl pl pl pl pl pl", 0, 0, NULL, MXM_E_MALFORMED},
+   "/auth_events", MXM_SIG_NOT_NEEDED},
+  {{"m.room.redaction in v1-v2, at /type", VR(1, 2), NULL, &fx_std, "m.room.redaction", "carol", NULL, "{}", NULL, 0,
+    0, NULL, MXM_E_UNSUPPORTED},
+   "/type", MXM_SIG_NOT_NEEDED},
+  {{"PL: mod raises users_default to 60 (rule 9.3 / v12 10.6)", VR(1, 11), NULL, &fx_std, "m.room.power_levels", "mod",
+    "!", PLC("}, \"users_default\": 60"), NULL, 0, R, "power_levels.level_change", 0},
+   "/content/users_default", MXM_SIG_NOT_NEEDED},
+  {{"PL: mod raises events_default to 60", VR(1, 11), NULL, &fx_std, "m.room.power_levels", "mod", "!",
+    PLC("}, \"events_default\": 60"), NULL, 0, R, "power_levels.level_change", 0},
+   "/content/events_default", MXM_SIG_NOT_NEEDED},
+  {{"PL: users key not a user ID, at its pointer", VR(1, 11), NULL, &fx_std, "m.room.power_levels", "alice", "!",
+    "{\"users\": {\"@alice:example.org\": 100, \"mod\": 50}}", NULL, 0, R, "power_levels.types", 0},
+   "/content/users/mod", MXM_SIG_NOT_NEEDED},
+  {{"PL: string level in v10+, at its pointer", VR(10, 11), NULL, &fx_std, "m.room.power_levels", "mod", "!",
+    PLC("}, \"kick\": \"40\""), NULL, 0, R, "power_levels.types", 0},
+   "/content/kick", MXM_SIG_NOT_NEEDED},
+  {{"PL: events key with / and ~ is escaped in the pointer (RFC 6901)", VR(1, 11), NULL, &fx_std,
+    "m.room.power_levels", "mod", "!", PL_SLASH, NULL, 0, R, "power_levels.events_change", 0},
+   "/content/events/a~1b~0c", MXM_SIG_NOT_NEEDED},
+  {{"PL: a pointer of exactly 127 bytes is kept whole", VR(1, 11), NULL, &fx_std, "m.room.power_levels", "mod", "!",
+    PLC("}, \"events\": {\"" K111 "\": 70}"), NULL, 0, R, "power_levels.events_change", 0},
+   "/content/events/" K111, MXM_SIG_NOT_NEEDED},
+  {{"PL: a pointer of 128 bytes is cut to the buffer (127 and the NUL)", VR(1, 11), NULL, &fx_std,
+    "m.room.power_levels", "mod", "!", PLC("}, \"events\": {\"" K112 "\": 70}"), NULL, 0, R,
+    "power_levels.events_change", 0},
+   "/content/events/" K111, MXM_SIG_NOT_NEEDED},
+  {{"PL: mod raises carol to 60, at her entry", VR(1, 11), NULL, &fx_std, "m.room.power_levels", "mod", "!",
+    PLC(", \"@carol:example.org\": 60}"), NULL, 0, R, "power_levels.users_raise", 0},
+   "/content/users/@carol:example.org", MXM_SIG_NOT_NEEDED},
+  {{"PL: mod demotes mod2, at mod2's entry", VR(1, 11), NULL, &fx_std, "m.room.power_levels", "mod", "!",
+    "{\"users\": {\"@alice:example.org\": 100, \"@mod:example.org\": 50, \"@mod2:example.org\": 0}}", NULL, 0, R,
+    "power_levels.users_demote", 0},
+   "/content/users/@mod2:example.org", MXM_SIG_NOT_NEEDED},
+  {{"topic by carol, at /type", ALL, NULL, &fx_std, "m.room.topic", "carol", "!", "{\"topic\": \"x\"}", NULL, 0, R,
+    "event.insufficient_power", 0},
+   "/type", MXM_SIG_NOT_NEEDED},
+  {{"message by a non-member, at /sender", ALL, NULL, &fx_std, "m.room.message", "zed", NULL, "{\"body\": \"hi\"}",
+    NULL, 0, R, "sender.not_joined", 0},
+   "/sender", MXM_SIG_NOT_NEEDED},
+  {{"state_key of another user, at /state_key", ALL, NULL, &fx_std, "org.example.thing", "alice", "mod", "{}", NULL, 0,
+    R, "event.state_key_user", 0},
+   "/state_key", MXM_SIG_NOT_NEEDED},
+};
+
+static void run_row_where(const struct grow *r, const char *vid, const char *where, enum mxm_sig_fact auth_sig)
 {
   char name[256], auth[2048];
   struct mxm_state *st;
@@ -286,6 +397,7 @@ static void run_row(const struct grow *r, const char *vid)
     return;
   }
   memset(&facts, 0, sizeof(facts));
+  facts.authoriser_signature = auth_sig;
   mxm_auth_options_init(&opt);
   if(r->spec && mxm_spec_parse(r->spec, &opt.spec) != MXM_OK)
     tap_check(0, name, "bad spec release in the table");
@@ -295,9 +407,13 @@ static void run_row(const struct grow *r, const char *vid)
   if(r->verdict == 0) {
     tap_int_eq(name, r->status, s);
     tap_check(err.message[0] != '\0', name, "an error must say why");
+    if(where)
+      tap_str_eq(name, where, err.where);
   } else if(tap_check(s == MXM_OK, name, "status %s: %s (%s)", mxm_status_name(s), err.message, err.where)) {
     tap_str_eq(name, r->rule, res.rule_id);
     tap_str_eq(name, mxm_verdict_name(r->verdict), mxm_verdict_name(res.verdict));
+    if(where)
+      tap_str_eq(name, where, res.where);
   }
   mxm_event_free(&ev);
   mxm_state_free(&st);
@@ -398,6 +514,30 @@ static void misc(void)
     mxm_event_free(&ev);
     mxm_state_free(&empty);
   }
+  /* An event object without a sender or a type (only reachable by
+   * building the struct by hand): malformed, at the missing field. */
+  {
+    static const char *json = "{\"type\": \"m.room.message\", \"sender\": \"@carol:example.org\", \"room_id\": "
+                              "\"!room:example.org\", \"content\": {}, \"prev_events\": [], \"auth_events\": [], "
+                              "\"depth\": 3, \"event_id\": \"$m:example.org\"}";
+    const struct mxm_room_version *rv = mxm_room_version_find("1");
+    st = fx_build("1", &fx_std);
+    if(tap_check(st && mxm_event_parse(json, strlen(json), rv, &ev, &err) == MXM_OK, "no sender/type", "setup")) {
+      const char *sender = ev->sender, *type = ev->type;
+      ev->sender = NULL;
+      tap_int_eq("no sender", MXM_E_MALFORMED, mxm_auth_decide(st, ev, NULL, NULL, &res, &err));
+      tap_str_eq("no sender: where", "/sender", err.where);
+      tap_str_eq("no sender: message", "the event has no sender", err.message);
+      ev->sender = sender;
+      ev->type = NULL;
+      tap_int_eq("no type", MXM_E_MALFORMED, mxm_auth_decide(st, ev, NULL, NULL, &res, &err));
+      tap_str_eq("no type: where", "/type", err.where);
+      tap_str_eq("no type: message", "the event has no type", err.message);
+      ev->type = type;
+    }
+    mxm_event_free(&ev);
+    mxm_state_free(&st);
+  }
   /* NULL arguments. */
   tap_int_eq("decide NULL state", MXM_E_USAGE, mxm_auth_decide(NULL, NULL, NULL, NULL, &res, &err));
 
@@ -451,6 +591,15 @@ int main(void)
         continue;
       snprintf(vid, sizeof(vid), "%u", v);
       run_row(&rows[i], vid);
+    }
+  }
+  for(i = 0; i < sizeof(wrows) / sizeof(wrows[0]); i++) {
+    for(v = 1; v <= 12; v++) {
+      char vid[4];
+      if(!(wrows[i].g.versions & FX_V(v)))
+        continue;
+      snprintf(vid, sizeof(vid), "%u", v);
+      run_row_where(&wrows[i].g, vid, wrows[i].where, wrows[i].auth_sig);
     }
   }
   for(i = 0; i < sizeof(create_rows) / sizeof(create_rows[0]); i++) {
