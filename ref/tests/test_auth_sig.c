@@ -341,6 +341,131 @@ static void run_authoriser(void)
   }
 }
 
+/* v8-auth-rules.md rule 4.2.1 (v12.md 5.2.1): a signature by the
+ * authoriser's server that is present, under a key the state knows, but
+ * does not verify, is "not validly signed": reject. The cases above have no
+ * signature or another server's; this one flips one character of a real
+ * signature after signing. */
+static void run_bad_authoriser_signature(void)
+{
+  static const char *const versions[] = {"8", "10", "11"};
+  size_t i;
+  char tpi[512];
+  snprintf(tpi, sizeof(tpi), TPI_STD, pk_b64("is1", 0), pk_b64("is1", 0));
+  for(i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+    const struct mxm_room_version *rv = mxm_room_version_find(versions[i]);
+    const char *text = DAVE_JOIN(VIA_ALICE);
+    struct mxm_state *st = make_state(versions[i], JR_RESTRICTED, tpi, 0);
+    struct mxm_json *j = NULL, *ent;
+    struct mxm_signing_key k;
+    struct mxm_event *ev = NULL;
+    struct mxm_result res;
+    struct mxm_error err;
+    char name[96], sig[160];
+    const char *old;
+    snprintf(name, sizeof(name), "v%s restricted join with a corrupted signature by the authoriser's server",
+             versions[i]);
+    if(!st || mxm_json_parse(text, strlen(text), &j, &err) != MXM_OK ||
+       mxm_signing_key_for_name("example.org", &k) != MXM_OK || mxm_sign_event(j, rv, "example.org", &k, &err) != MXM_OK ||
+       !(ent = mxm_json_get_mut(mxm_json_get_mut(j, "signatures"), "example.org")) ||
+       !(old = mxm_json_string(mxm_json_get(ent, "ed25519:1")))) {
+      tap_check(0, name, "fixture");
+      mxm_json_free(&j);
+      mxm_state_free(&st);
+      continue;
+    }
+    snprintf(sig, sizeof(sig), "%s", old);
+    sig[0] = sig[0] == 'A' ? 'B' : 'A';
+    tap_check(sig[1] != '\0' && mxm_json_object_set(ent, "ed25519:1", mxm_json_new_string(sig)) == MXM_OK, name,
+              "cannot replace the signature");
+    if(mxm_event_from_json(j, rv, &ev, &err) == MXM_OK) {
+      mxm_error_clear(&err);
+      memset(&res, 0, sizeof(res));
+      if(tap_int_eq(name, MXM_OK, mxm_auth_check(st, ev, NULL, &res, &err))) {
+        tap_str_eq(name, "reject", mxm_verdict_name(res.verdict));
+        tap_str_eq(name, "member.authorised_via.signature", res.rule_id);
+        tap_str_eq(name, "/content/join_authorised_via_users_server", res.where);
+        tap_str_eq(name, "v8-v11 auth rule 4.2.1", res.spec);
+      }
+    } else
+      tap_check(0, name, "event: %s", err.message);
+    mxm_event_free(&ev);
+    mxm_json_free(&j);
+    mxm_state_free(&st);
+  }
+}
+
+/* v8-auth-rules.md rule 4.4.1.7 (every room version has it): "any signature
+ * in signed matches any public key". The public keys of an
+ * m.room.third_party_invite are Ed25519 keys, and a signature's key
+ * identifier names its algorithm (Appendices §Signing JSON: "the key
+ * identifier ... is algorithm:identifier"), so a correct Ed25519 signature
+ * filed under another algorithm's key ID is not one to check against them:
+ * reject (4.4.1.8). The same signature under ed25519:7 (any key version)
+ * allows. */
+static void run_tpi_key_ids(void)
+{
+  static const struct {
+    const char *key_id;
+    enum mxm_verdict verdict;
+    const char *rule;
+  } cases[] = {
+    {"ed25519:7", MXM_ALLOW, "member.invite.3pid.allow"},
+    {"curve25519:1", MXM_REJECT, "member.invite.3pid.bad_signature"},
+    {"ed448:1", MXM_REJECT, "member.invite.3pid.bad_signature"},
+  };
+  size_t i;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char tpi[512], ev_text[2048], name[128], *sgn = NULL;
+    struct mxm_json *j = NULL;
+    struct mxm_signing_key k, k2;
+    struct mxm_state *st;
+    struct mxm_event *ev = NULL;
+    struct mxm_result res;
+    struct mxm_error err;
+    const char *base = "{\"mxid\":\"@bob:example.org\",\"sender\":\"@alice:example.org\",\"token\":\"tok1\"}";
+    snprintf(name, sizeof(name), "v10 3pid: a valid signature under key ID %s", cases[i].key_id);
+    snprintf(tpi, sizeof(tpi), TPI_STD, pk_b64("is1", 0), pk_b64("is1", 0));
+    st = make_state("10", "{\"join_rule\":\"invite\"}", tpi, 0);
+    /* sign under ed25519:1, then file the same signature under the key ID */
+    if(mxm_json_parse(base, strlen(base), &j, NULL) == MXM_OK && mxm_signing_key_for_name("is1", &k) == MXM_OK &&
+       mxm_signing_key_from_seed(k.seed, "ed25519:1", &k2) == MXM_OK &&
+       mxm_sign_json(j, "is.example", &k2, NULL) == MXM_OK) {
+      struct mxm_json *ent = mxm_json_get_mut(mxm_json_get_mut(j, "signatures"), "is.example");
+      const char *sig = mxm_json_string(mxm_json_get(ent, "ed25519:1"));
+      char copy[160];
+      if(sig) {
+        snprintf(copy, sizeof(copy), "%s", sig);
+        mxm_json_object_del(ent, "ed25519:1");
+        if(mxm_json_object_set(ent, cases[i].key_id, mxm_json_new_string(copy)) == MXM_OK)
+          sgn = mxm_json_to_string(j, NULL);
+      }
+    }
+    mxm_json_free(&j);
+    if(st && sgn) {
+      snprintf(ev_text, sizeof(ev_text),
+               "{\"type\":\"m.room.member\",\"state_key\":\"@bob:example.org\",\"sender\":\"@alice:example.org\","
+               "\"room_id\":\"" ROOM "\",\"event_id\":\"$e:example.org\",\"content\":{\"membership\":\"invite\","
+               "\"third_party_invite\":{\"display_name\":\"b...@e\",\"signed\":%s}}}",
+               sgn);
+      ev = make_event("10", ev_text, NULL, NULL);
+    }
+    free(sgn);
+    if(!tap_check(st && ev, name, "fixture")) {
+      mxm_event_free(&ev);
+      mxm_state_free(&st);
+      continue;
+    }
+    mxm_error_clear(&err);
+    if(tap_int_eq(name, MXM_OK, mxm_auth_check(st, ev, NULL, &res, &err))) {
+      tap_str_eq(name, mxm_verdict_name(cases[i].verdict), mxm_verdict_name(res.verdict));
+      tap_str_eq(name, cases[i].rule, res.rule_id);
+    }
+    mxm_event_free(&ev);
+    mxm_state_free(&st);
+  }
+}
+
 /* Hostile sizes: 17 signatures x 256 keys (none valid) exceeds the work
  * bound, and so does a 257th key; both are "cannot decide", never a guess.
  * A valid signature found within the bound still allows. */
@@ -434,6 +559,51 @@ static void run_facts(void)
     tap_int_eq("facts: non-member 3PID", MXM_SIG_NOT_NEEDED, f.tpi_signature);
   }
   mxm_event_free(&ev);
+  /* The facts and their details (what a report shows as the reason), for
+   * the 3PID invite steps (v8-auth-rules.md rule 4.4.1, every room version
+   * has it) and the authoriser signature (rule 4.2.1). */
+  {
+    static const struct {
+      const char *name;
+      const char *event;
+      const char *sign_server;
+      int tpi; /* which fact: 1 = tpi_signature, 0 = authoriser_signature */
+      enum mxm_sig_fact fact;
+      const char *detail;
+    } rows[] = {
+      {"facts: authoriser, unsigned", DAVE_JOIN(VIA_ALICE), NULL, 0, MXM_SIG_INVALID,
+       "the event has no ed25519 signature by example.org"},
+      {"facts: authoriser, signed", DAVE_JOIN(VIA_ALICE), "example.org", 0, MXM_SIG_VALID, "signed by example.org"},
+      {"facts: 3PID signed without token",
+       "{\"type\":\"m.room.member\",\"state_key\":\"@bob:example.org\",\"sender\":\"@alice:example.org\","
+       "\"room_id\":\"" ROOM "\",\"event_id\":\"$t:example.org\",\"content\":{\"membership\":\"invite\","
+       "\"third_party_invite\":{\"display_name\":\"b\",\"signed\":{\"mxid\":\"@bob:example.org\","
+       "\"signatures\":{}}}}}",
+       NULL, 1, MXM_SIG_INVALID, "signed.token is missing or not a string"},
+      {"facts: 3PID with no ed25519 signature",
+       "{\"type\":\"m.room.member\",\"state_key\":\"@bob:example.org\",\"sender\":\"@alice:example.org\","
+       "\"room_id\":\"" ROOM "\",\"event_id\":\"$t:example.org\",\"content\":{\"membership\":\"invite\","
+       "\"third_party_invite\":{\"display_name\":\"b\",\"signed\":{\"mxid\":\"@bob:example.org\","
+       "\"token\":\"tok1\",\"signatures\":{\"is\":{\"curve25519:1\":\"AAAA\"}}}}}}",
+       NULL, 1, MXM_SIG_INVALID, "signed.signatures holds no ed25519 signature"},
+    };
+    size_t i;
+    for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+      ev = st ? make_event("10", rows[i].event, rows[i].sign_server, NULL) : NULL;
+      if(st && ev && tap_int_eq(rows[i].name, MXM_OK, mxm_auth_facts_compute(st, ev, &f, NULL))) {
+        tap_int_eq(rows[i].name, rows[i].fact, rows[i].tpi ? f.tpi_signature : f.authoriser_signature);
+        tap_str_eq(rows[i].name, rows[i].detail, rows[i].tpi ? f.tpi_detail : f.authoriser_detail);
+      }
+      mxm_event_free(&ev);
+    }
+  }
+  {
+    struct mxm_error err;
+    mxm_error_clear(&err);
+    tap_int_eq("facts: no state", MXM_E_USAGE, mxm_auth_facts_compute(NULL, NULL, &f, &err));
+    tap_str_eq("facts: no state, whole input", "", err.where);
+    tap_str_eq("facts: no state, message", "signature facts need a state and an event", err.message);
+  }
   mxm_state_free(&st);
 }
 
@@ -443,6 +613,8 @@ int main(void)
   run_tpi("1");
   run_tpi("11");
   run_authoriser();
+  run_bad_authoriser_signature();
+  run_tpi_key_ids();
   run_budget();
   run_facts();
   return tap_done();
