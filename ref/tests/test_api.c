@@ -139,6 +139,34 @@ static void run_row(const struct arow *r, const char *vid)
       tap_str_eq(name, caller, mxm_json_string(mxm_json_get(res.event, "sender")));
       tap_str_eq(name, want_target, mxm_json_string(mxm_json_get(res.event, "state_key")));
       tap_str_eq(name, r->reason, mxm_json_string(mxm_json_get(content, "reason")));
+      /* The rest of the built event (api.h: the event the endpoint would
+       * send, before the server fills in its place in the DAG): type
+       * m.room.member in the room's ID, depth 1, origin_server_ts 0, no
+       * prev_events or auth_events, and in v1/v2 (event IDs carry the
+       * server, content/rooms/v1.md) an ID on the caller's server. */
+      {
+        int64_t depth = -1, ts = -1;
+        const struct mxm_event *create = mxm_state_create(st);
+        char room[128], id[300];
+        const char *domain = strchr(caller, ':');
+        fx_room_id(st, room, sizeof(room));
+        tap_str_eq(name, "m.room.member", mxm_json_string(mxm_json_get(res.event, "type")));
+        tap_str_eq(name, create && create->room_id ? create->room_id : room,
+                   mxm_json_string(mxm_json_get(res.event, "room_id")));
+        tap_check(mxm_json_int(mxm_json_get(res.event, "depth"), &depth) && depth == 1, name, "depth %lld",
+                  (long long)depth);
+        tap_check(mxm_json_int(mxm_json_get(res.event, "origin_server_ts"), &ts) && ts == 0, name,
+                  "origin_server_ts %lld", (long long)ts);
+        tap_check(mxm_json_type(mxm_json_get(res.event, "prev_events")) == MXM_JSON_ARRAY &&
+                      mxm_json_array_len(mxm_json_get(res.event, "prev_events")) == 0,
+                  name, "prev_events is not []");
+        tap_check(mxm_json_type(mxm_json_get(res.event, "auth_events")) == MXM_JSON_ARRAY &&
+                      mxm_json_array_len(mxm_json_get(res.event, "auth_events")) == 0,
+                  name, "auth_events is not []");
+        snprintf(id, sizeof(id), "$api-%s%s", mxm_endpoint_name(r->endpoint), domain ? domain : ":invalid");
+        tap_str_eq(name, mxm_state_room_version(st)->event_id_format == MXM_EVENT_ID_SERVER ? id : NULL,
+                   mxm_json_string(mxm_json_get(res.event, "event_id")));
+      }
     } else {
       tap_check(res.event == NULL, name, "expected no event");
     }
@@ -162,6 +190,16 @@ int main(void)
   struct mxm_api_call call;
   struct mxm_api_result res;
   struct mxm_error err;
+
+  /* Endpoint names: the last path segment of each endpoint
+   * (data/api/client-server: /rooms/{roomId}/invite, /join, /leave, /kick,
+   * /ban, /unban, /knock/{roomIdOrAlias}). */
+  {
+    static const char *const names[] = {"invite", "join", "leave", "kick", "ban", "unban", "knock"};
+    for(i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+      tap_str_eq("endpoint name", names[i], mxm_endpoint_name((enum mxm_endpoint)i));
+    tap_str_eq("endpoint name out of range", "unknown", mxm_endpoint_name((enum mxm_endpoint)7));
+  }
 
   for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
     for(v = 1; v <= 12; v++) {

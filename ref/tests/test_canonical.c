@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "mxm/canonical.h"
+#include "mxm/json.h"
+#include "canonical_int.h"
 #include "tap.h"
 
 #define S MXM_CANON_STRICT
@@ -117,6 +119,8 @@ static const struct canon_case cases[] = {
   {"near-integer float is a float", "[1.0000000000000001]", S, MXM_E_MALFORMED, "/0"},
   {"tiny exponent", "[1e-999999999]", S, MXM_E_MALFORMED, "/0"},
   {"zero with huge exponent", "[0e999999999]", S, MXM_OK, "[0]"},
+  /* leading zeros of a fraction still count as places: 0.010e2 = 1 */
+  {"fraction leading zeros", "[0.010e2,0.0025e4]", S, MXM_OK, "[1,25]"},
   {"huge exponent strict error", "[1e400]", S, MXM_E_MALFORMED, "/0"},
   {"pointer escapes ~ and /", "{\"a/b\":{\"c~d\":0.5}}", S, MXM_E_MALFORMED, "/a~1b/c~0d"},
 
@@ -229,9 +233,142 @@ static void run_built(void)
   mxm_json_free(&arr);
 }
 
+/*
+ * Strings as UTF-8 (content/appendices.md §Canonical JSON: "encoded as
+ * UTF-8"; RFC 3629 section 3-4: the shortest form only, no surrogates,
+ * nothing above U+10FFFF). Built in code, so the bytes reach the encoder as
+ * they are. Each well-formed sequence at an edge passes unchanged (canonical
+ * JSON never escapes non-ASCII); each ill-formed one next to it is
+ * MXM_E_MALFORMED at its pointer, in both modes.
+ */
+static void run_utf8_edges(void)
+{
+  static const struct {
+    const char *name;
+    const char *bytes;
+    int ok;
+  } utf8[] = {
+    {"U+0080 (C2 80)", "\xc2\x80", 1},
+    {"overlong U+007F (C1 BF)", "\xc1\xbf", 0},
+    {"U+07FF (DF BF)", "\xdf\xbf", 1},
+    {"U+0800 (E0 A0 80)", "\xe0\xa0\x80", 1},
+    {"overlong U+07FF (E0 9F BF)", "\xe0\x9f\xbf", 0},
+    {"U+D7FF (ED 9F BF)", "\xed\x9f\xbf", 1},
+    {"surrogate U+D800 (ED A0 80)", "\xed\xa0\x80", 0},
+    {"surrogate U+DFFF (ED BF BF)", "\xed\xbf\xbf", 0},
+    {"U+E000 (EE 80 80)", "\xee\x80\x80", 1},
+    {"U+FFFF (EF BF BF)", "\xef\xbf\xbf", 1},
+    {"U+10000 (F0 90 80 80)", "\xf0\x90\x80\x80", 1},
+    {"overlong U+FFFF (F0 8F BF BF)", "\xf0\x8f\xbf\xbf", 0},
+    {"U+100000 (F4 80 80 80)", "\xf4\x80\x80\x80", 1},
+    {"U+10FFFF (F4 8F BF BF)", "\xf4\x8f\xbf\xbf", 1},
+    {"above U+10FFFF (F4 90 80 80)", "\xf4\x90\x80\x80", 0},
+    {"F5 lead byte", "\xf5\x80\x80\x80", 0},
+    {"truncated 4-byte sequence", "\xf4\x80\x80", 0},
+    {"continuation byte alone", "\x80", 0},
+    {"lead byte then ASCII", "\xe0\xa0" "a", 0},
+  };
+  size_t i;
+  int m;
+  for(i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++) {
+    for(m = 0; m < 2; m++) {
+      struct mxm_json *o = mxm_json_new_object();
+      struct mxm_error err;
+      char *out = NULL, want[64], name[96];
+      size_t len = 7, blen = strlen(utf8[i].bytes);
+      enum mxm_status s;
+      snprintf(name, sizeof(name), "%s %s", utf8[i].name, m ? "lax" : "strict");
+      if(!o || mxm_json_object_set(o, "k", mxm_json_new_string_len(utf8[i].bytes, blen)) != MXM_OK) {
+        tap_check(0, name, "cannot build");
+        mxm_json_free(&o);
+        continue;
+      }
+      mxm_error_clear(&err);
+      s = mxm_canonical_encode(o, m ? L : S, &out, &len, &err);
+      if(utf8[i].ok) {
+        snprintf(want, sizeof(want), "{\"k\":\"%s\"}", utf8[i].bytes);
+        if(tap_int_eq(name, MXM_OK, s))
+          tap_check(len == strlen(want) && memcmp(out, want, len) == 0, name, "bytes changed: %s", out);
+      } else {
+        tap_int_eq(name, MXM_E_MALFORMED, s);
+        tap_str_eq(name, "/k", err.where);
+        tap_check(out == NULL && len == 0, name, "output on error (length %zu)", len);
+      }
+      free(out);
+      mxm_json_free(&o);
+    }
+  }
+}
+
+/* Lax mode (room versions 1-5, content/rooms/fragments/v1-canonical-json.md)
+ * writes non-integers as Python's repr() does, negative ones with their
+ * sign; an integral value is written as the integer. */
+static void run_lax_negatives(void)
+{
+  static const struct {
+    const char *in, *out;
+  } negs[] = {
+    {"[-1.0]", "[-1]"},
+    {"[-2.5e1]", "[-25]"},
+    {"[-2.5]", "[-2.5]"},
+    {"[-0.5]", "[-0.5]"},
+    {"[-1e-7]", "[-1e-07]"},
+    {"[-1.5e300]", "[-1.5e+300]"},
+    {"[-123.456]", "[-123.456]"},
+    {"[-1e16]", "[-1e+16]"},
+    {"[-10.25]", "[-10.25]"},
+  };
+  size_t i;
+  for(i = 0; i < sizeof(negs) / sizeof(negs[0]); i++) {
+    struct mxm_json *j = NULL;
+    struct mxm_error err;
+    char *out = NULL;
+    size_t len = 0;
+    if(!tap_check(mxm_json_parse(negs[i].in, strlen(negs[i].in), &j, &err) == MXM_OK, negs[i].in, "parse"))
+      continue;
+    if(tap_int_eq(negs[i].in, MXM_OK, mxm_canonical_encode(j, L, &out, &len, &err)))
+      tap_str_eq(negs[i].in, negs[i].out, out);
+    free(out);
+    mxm_json_free(&j);
+  }
+}
+
+/* The length the size checks use (mxmi_canonical_length, which counts
+ * without writing) is the length of the encoding, for numbers of every
+ * digit count around the powers of ten, negative ones, and strings with
+ * escapes and multi-byte characters. */
+static void run_lengths(void)
+{
+  static const char *const docs[] = {
+    "[0,9,10,99,100,999,1000,-9,-10,-99,-100]",
+    "[9007199254740991,-9007199254740991,1000000000000000,999999999999999]",
+    "{\"a\\nb\":\"\\u0001\\t\\\"x\xc3\xa9\xf0\x9f\x98\x80\",\"k\":[true,false,null,{}]}",
+  };
+  size_t i;
+  int m;
+  for(i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+    for(m = 0; m < 2; m++) {
+      struct mxm_json *j = NULL;
+      struct mxm_error err;
+      char *out = NULL;
+      size_t len = 0, counted = 0;
+      if(!tap_check(mxm_json_parse(docs[i], strlen(docs[i]), &j, &err) == MXM_OK, docs[i], "parse: %s", err.message))
+        continue;
+      if(tap_int_eq(docs[i], MXM_OK, mxm_canonical_encode(j, m ? L : S, &out, &len, &err)) &&
+         tap_int_eq(docs[i], MXM_OK, mxmi_canonical_length(j, m ? L : S, &counted)))
+        tap_int_eq(docs[i], (int64_t)len, (int64_t)counted);
+      free(out);
+      mxm_json_free(&j);
+    }
+  }
+}
+
 int main(void)
 {
   run_cases();
+  run_lengths();
   run_built();
+  run_utf8_edges();
+  run_lax_negatives();
   return tap_done();
 }

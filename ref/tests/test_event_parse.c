@@ -836,6 +836,23 @@ static void test_user_ids(void)
     {"@a:[1]", 0},  /* IPv6address is 2*45 chars */
     {"@a:[::g]", 0},
     {"@a:[::1]x", 0},
+    /* UTF-8 edges of the localpart (RFC 3629, as for every string): the
+     * first and last sequence of each length, the surrogate range's ends,
+     * and the overlong forms just below each length's first code point */
+    {"@\xc2\x80:x", 1},                /* U+0080 */
+    {"@\xdf\xbf:x", 1},                /* U+07FF */
+    {"@\xe0\xa0\x80:x", 1},            /* U+0800 */
+    {"@\xe0\x9f\xbf:x", 0},            /* overlong U+07FF */
+    {"@\xed\x9f\xbf:x", 1},            /* U+D7FF */
+    {"@\xed\xbf\xbf:x", 0},            /* surrogate U+DFFF */
+    {"@\xee\x80\x80:x", 1},            /* U+E000 */
+    {"@\xf0\x90\x80\x80:x", 1},        /* U+10000 */
+    {"@\xf0\x8f\xbf\xbf:x", 0},        /* overlong U+FFFF */
+    {"@\xf4\x8f\xbf\xbf:x", 1},        /* U+10FFFF */
+    {"@\xe6\x97" "a:x", 0},               /* a lead byte, then ASCII */
+    {"@\xe6\x97\xa5\xa5:x", 0},        /* a stray continuation byte */
+    /* the server name may not be empty (appendices §Server Name) */
+    {"@a::8448", 0},
   };
   size_t i;
   char long_id[300];
@@ -937,8 +954,29 @@ static void test_from_json(void)
   mxm_json_free(&root);
 }
 
+/* JSON pointers that do not fit (RFC 6901 tokens, "~" and "/" escaped): a
+ * buffer too small for "..." is left empty; otherwise the pointer is cut
+ * and ends in "..." within the buffer. */
+static void test_pointer_append_small(void)
+{
+  char buf[16];
+  buf[0] = '\0';
+  mxmi_pointer_append(buf, 3, "abc", 3);
+  tap_str_eq("pointer in 3 bytes: empty", "", buf);
+  buf[0] = '\0';
+  mxmi_pointer_append(buf, 4, "abcdef", 6);
+  tap_str_eq("pointer in 4 bytes: only the mark", "...", buf);
+  buf[0] = '\0';
+  mxmi_pointer_append(buf, 8, "abcdefgh", 8);
+  tap_str_eq("pointer in 8 bytes: cut", "/abc...", buf);
+  buf[0] = '\0';
+  mxmi_pointer_append(buf, 8, "a/b", 3);
+  tap_str_eq("pointer in 8 bytes: fits with its escape", "/a~1b", buf);
+}
+
 int main(void)
 {
+  test_pointer_append_small();
   test_errors();
   test_accepted();
   test_fields();

@@ -139,9 +139,37 @@ static void check_accessors(void)
   mxm_json_free(&j);
 }
 
+/* What an error says and where it points (the byte offset of the problem
+ * is in the message; the pointer of a parse error is the whole input). */
+static void check_messages(void)
+{
+  static const struct {
+    const char *name, *input, *message_part;
+  } rows[] = {
+    {"empty input", "", "empty input: expected a JSON value"},
+    {"unknown literal", "[abc]", "unknown literal (only true, false and null are JSON)"},
+    {"unknown literal at a", "[a]", "unknown literal (only true, false and null are JSON)"},
+    {"NUL escape in key", "{\"a\\u0000b\":1}", "object key contains U+0000 (unsupported: keys are C strings)"},
+    {"F5 lead byte", "\"\xf5\x80\x80\x80\"", "invalid UTF-8 lead byte"},
+    {"F4 90: above U+10FFFF", "\"\xf4\x90\x80\x80\"", "UTF-8 encodes a surrogate or a code point above U+10FFFF"},
+    {"overlong", "\"\xe0\x80\xaf\"", "overlong UTF-8 sequence"},
+  };
+  size_t i;
+  for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+    struct mxm_json *j = NULL;
+    struct mxm_error err;
+    mxm_error_clear(&err);
+    tap_int_eq(rows[i].name, MXM_E_MALFORMED, mxm_json_parse(rows[i].input, strlen(rows[i].input), &j, &err));
+    tap_check(strstr(err.message, rows[i].message_part) != NULL, rows[i].name, "message \"%s\"", err.message);
+    tap_str_eq(rows[i].name, "", err.where);
+    mxm_json_free(&j);
+  }
+}
+
 int main(void)
 {
   check_parse_table();
+  check_messages();
   check_depth();
   check_accessors();
   return tap_done();

@@ -88,6 +88,40 @@ static const struct content_case content_cases[] = {
    "{\"allow\":[{\"room_id\":\"!s:d\",\"type\":\"m.room_membership\"}],\"join_rule\":\"restricted\"}"},
   {11, "m.room.aliases", "{\"aliases\":[\"#a:d\"]}", "{}"},
   {11, "m.room.history_visibility", "{\"history_visibility\":\"shared\",\"x\":1}", "{\"history_visibility\":\"shared\"}"},
+  /* v11 keeps third_party_invite.signed only on m.room.member (v11-redactions.md
+   * lists it under m.room.member alone): on any other type it is stripped
+   * like every other content key. */
+  {11, "m.room.join_rules", "{\"join_rule\":\"public\",\"third_party_invite\":{\"signed\":{\"mxid\":\"@a:d\"}}}",
+   "{\"join_rule\":\"public\"}"},
+  {11, "m.room.power_levels", "{\"ban\":50,\"third_party_invite\":{\"signed\":{\"token\":\"t\"}}}", "{\"ban\":50}"},
+  {11, "m.room.message", "{\"body\":\"b\",\"third_party_invite\":{\"signed\":{}}}", "{}"},
+  {11, "m.room.third_party_invite", "{\"public_key\":\"k\",\"third_party_invite\":{\"signed\":{}}}", "{}"},
+  {8, "m.room.join_rules", "{\"join_rule\":\"public\",\"third_party_invite\":{\"signed\":{}}}",
+   "{\"join_rule\":\"public\"}"},
+  {9, "m.room.join_rules", "{\"join_rule\":\"public\",\"third_party_invite\":{\"signed\":{}}}",
+   "{\"join_rule\":\"public\"}"},
+  {9, "m.room.power_levels", "{\"ban\":1,\"third_party_invite\":{\"signed\":{}}}", "{\"ban\":1}"},
+  {9, "m.room.create", "{\"creator\":\"@a:d\",\"third_party_invite\":{\"signed\":{}}}", "{\"creator\":\"@a:d\"}"},
+  {8, "m.room.create", "{\"creator\":\"@a:d\",\"third_party_invite\":{\"signed\":{}}}", "{\"creator\":\"@a:d\"}"},
+  {8, "m.room.power_levels", "{\"ban\":1,\"third_party_invite\":{\"signed\":{}}}", "{\"ban\":1}"},
+  {8, "m.room.history_visibility", "{\"history_visibility\":\"x\",\"third_party_invite\":{\"signed\":{}}}",
+   "{\"history_visibility\":\"x\"}"},
+  /* before v11 no algorithm keeps it, not even on member events */
+  {8, "m.room.member", "{\"membership\":\"invite\",\"third_party_invite\":{\"signed\":{\"mxid\":\"@a:d\"}}}",
+   "{\"membership\":\"invite\"}"},
+  {6, "m.room.member", "{\"membership\":\"invite\",\"third_party_invite\":{\"signed\":{\"mxid\":\"@a:d\"}}}",
+   "{\"membership\":\"invite\"}"},
+  {1, "m.room.member", "{\"membership\":\"invite\",\"third_party_invite\":{\"signed\":{\"mxid\":\"@a:d\"}}}",
+   "{\"membership\":\"invite\"}"},
+  {9, "m.room.member", "{\"membership\":\"invite\",\"third_party_invite\":{\"signed\":{\"mxid\":\"@a:d\"}}}",
+   "{\"membership\":\"invite\"}"},
+  /* every key of each v1 and v11 list, one at a time (v1-redactions.md,
+   * v11-redactions.md): a key missing from a list is dropped */
+  {1, "m.room.power_levels", "{\"users_default\":1}", "{\"users_default\":1}"},
+  {1, "m.room.power_levels", "{\"events_default\":1}", "{\"events_default\":1}"},
+  {1, "m.room.power_levels", "{\"state_default\":1}", "{\"state_default\":1}"},
+  {1, "m.room.power_levels", "{\"invite\":1}", "{}"},
+  {11, "m.room.power_levels", "{\"users_default\":1,\"redact\":2,\"kick\":3}", "{\"kick\":3,\"redact\":2,\"users_default\":1}"},
   /* kept keys keep any value type */
   {1, "m.room.member", "{\"membership\":{\"odd\":[1]}}", "{\"membership\":{\"odd\":[1]}}"},
   /* type matched exactly */
@@ -217,6 +251,10 @@ int main(void)
     tap_int_eq("content not an object", MXM_E_MALFORMED, mxm_redact(ev, &rv, &out, &err));
     tap_str_eq("content not an object: pointer", "/content", err.where);
     tap_int_eq("unknown algorithm", MXM_E_UNSUPPORTED, mxm_redact(ev, &bad, &out, &err));
+    tap_str_eq("unknown algorithm: whole input", "", err.where);
+    tap_int_eq("no room version", MXM_E_USAGE, mxm_redact(ev, NULL, &out, &err));
+    tap_str_eq("no room version: whole input", "", err.where);
+    tap_int_eq("no output pointer", MXM_E_USAGE, mxm_redact(ev, &rv, NULL, &err));
     mxm_json_free(&ev);
     ev = parse("{\"type\":\"m.room.member\",\"sender\":\"@a:d\"}");
     text = redact_to_text(ev, 11, &st);

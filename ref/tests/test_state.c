@@ -518,9 +518,169 @@ static void test_many_members(void)
   mxm_state_free(&st);
 }
 
+/* A room with a realistic amount of state: 50 non-member state events of 10
+ * types (5 state keys each), 1,000 members, and their event IDs. Every table
+ * of the state (event table, member map, event-ID index, intern set) grows
+ * several times on the way; afterwards every entry must still be found, a
+ * replaced entry must read as the new event, and a copy must hold the same.
+ * Pins down that growing a table keeps its entries (m.room.member and the
+ * other state events are the "current state" the auth rules read:
+ * matrix-spec content/server-server-api.md §Authorization rules). */
+static void check_big_state(const struct mxm_state *st, const char *what)
+{
+  char type[32], key[32], user[64], id[64];
+  size_t t, k, i, lost = 0, wrong = 0, bad_ids = 0;
+  for(t = 0; t < 10; t++)
+    for(k = 0; k < 5; k++) {
+      const struct mxm_event *ev;
+      const char *got;
+      snprintf(type, sizeof(type), "org.example.t%zu", t);
+      snprintf(key, sizeof(key), "k%zu", k);
+      ev = mxm_state_get(st, type, key);
+      if(!ev)
+        lost++;
+      else if(!(got = mxm_event_id(ev)) || (snprintf(id, sizeof(id), t == 3 && k == 2 ? "$s3.2b" : "$s%zu.%zu", t, k),
+                                            strcmp(got, id) != 0))
+        wrong++;
+    }
+  for(i = 0; i < 1000; i++) {
+    snprintf(user, sizeof(user), "@m%zu:example.org", i);
+    snprintf(id, sizeof(id), "$m%zu", i);
+    if(mxm_state_membership(st, user) != (i % 7 == 0 ? MXM_MEMBERSHIP_BAN : MXM_MEMBERSHIP_JOIN))
+      wrong++;
+    if(!mxm_state_event_by_id(st, id, NULL, NULL, NULL))
+      bad_ids++;
+  }
+  tap_int_eq(what, 0, (int64_t)lost);
+  tap_int_eq(what, 0, (int64_t)wrong);
+  tap_int_eq(what, 0, (int64_t)bad_ids);
+  tap_int_eq(what, 1001, (int64_t)mxm_state_member_count(st));
+  tap_check(mxm_state_get(st, "org.example.t10", "k0") == NULL, what, "a type never put is found");
+  tap_check(mxm_state_get(st, "org.example.t0", "k5") == NULL, what, "a state key never put is found");
+  tap_check(mxm_state_get(st, "org.example.t3", "k2") && mxm_state_event_by_id(st, "$s3.2", NULL, NULL, NULL),
+            what, "the replaced event left the ID index");
+}
+
+/* An error deep in a long key: the state loader prefixes "/events/0" to the
+ * event's own pointer, and a pointer that does not fit the 128-byte buffer
+ * (MXM_ERROR_WHERE_MAX) keeps its first 124 bytes and ends in "...": 127
+ * bytes and the NUL. A pointer that fits exactly is kept whole. */
+static void test_long_pointer(void)
+{
+  static const size_t lens[] = {80, 102, 103, 150};
+  size_t i;
+  for(i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+    struct mxm_state *st = new_state("10");
+    struct mxm_json *doc = NULL;
+    struct mxm_error err;
+    char key[200], json[600], want[300], name[64];
+    size_t n = lens[i];
+    memset(key, 'k', n);
+    key[n] = '\0';
+    snprintf(json, sizeof(json),
+             "{\"events\":[{\"type\":\"m.room.power_levels\",\"sender\":\"@c:x\",\"state_key\":\"\","
+             "\"room_id\":\"!r:x\",\"event_id\":\"$p\",\"content\":{\"users\":{\"%s\":1}}}]}",
+             key);
+    snprintf(want, sizeof(want), "/events/0/content/users/%s", key); /* 24 + n bytes */
+    if(strlen(want) > MXM_ERROR_WHERE_MAX - 1)
+      memcpy(want + MXM_ERROR_WHERE_MAX - 4, "...", 4);
+    snprintf(name, sizeof(name), "pointer of %zu bytes", strlen("/events/0/content/users/") + n);
+    mxm_error_clear(&err);
+    if(tap_check(mxm_json_parse(json, strlen(json), &doc, &err) == MXM_OK, name, "JSON")) {
+      tap_int_eq(name, MXM_E_MALFORMED, mxm_state_load_json(st, doc, &err));
+      tap_str_eq(name, want, err.where);
+    }
+    mxm_json_free(&doc);
+    mxm_state_free(&st);
+  }
+}
+
+/* Lookups in a state that holds nothing yet, and with NULL names: nothing
+ * is found, nothing crashes. */
+static void test_empty_lookups(void)
+{
+  struct mxm_state *st = new_state("10");
+  struct mxm_error err;
+  tap_int_eq("empty state: membership", MXM_MEMBERSHIP_NONE, mxm_state_membership(st, "@a:x"));
+  tap_check(mxm_state_get(st, "m.room.topic", "") == NULL, "empty state: get", "found");
+  tap_check(mxm_state_member_event_id(st, "@a:x") == NULL, "empty state: member event ID", "found");
+  tap_check(!mxm_state_event_by_id(st, "$nope", NULL, NULL, NULL), "empty state: event ID", "found");
+  tap_check(mxm_state_creator(st) == NULL, "empty state: creator", "found");
+  must_put(st, member("@a:x", "join", "$a", NULL));
+  tap_int_eq("NULL user", MXM_MEMBERSHIP_NONE, mxm_state_membership(st, NULL));
+  tap_check(mxm_state_get(st, NULL, "") == NULL, "NULL type", "found");
+  tap_check(mxm_state_member_event_id(st, NULL) == NULL, "NULL user: event ID", "found");
+  tap_int_eq("NULL server", MXM_E_USAGE, mxm_state_add_server_key(st, NULL, "ed25519:1", KEY0, &err));
+  tap_int_eq("NULL key ID", MXM_E_USAGE, mxm_state_add_server_key(st, "x", NULL, KEY0, &err));
+  tap_int_eq("NULL state", MXM_E_USAGE, mxm_state_add_server_key(NULL, "x", "ed25519:1", KEY0, &err));
+  mxm_state_free(&st);
+  /* Exactly 64 and 128 events (the event-ID index's first sizes): an ID
+   * that is not there is still not found, however full the index is. */
+  {
+    size_t n;
+    st = new_state("10");
+    for(n = 0; n < 128; n++) {
+      char user[32], id[32];
+      snprintf(user, sizeof(user), "@f%zu:x", n);
+      snprintf(id, sizeof(id), "$f%zu", n);
+      must_put(st, member(user, "join", id, NULL));
+      if(n == 63 || n == 127) {
+        tap_check(!mxm_state_event_by_id(st, "$absent", NULL, NULL, NULL), "absent ID in a full index", "found");
+        tap_check(mxm_state_event_by_id(st, id, NULL, NULL, NULL), "last ID in a full index", "not found");
+      }
+    }
+    mxm_state_free(&st);
+  }
+  /* v12 creators are the create event's sender and additional_creators
+   * (content/rooms/v12.md); a state without a create has none. */
+  st = new_state("12");
+  tap_int_eq("v12 without a create: no creator", 0, mxm_state_is_v12_creator(st, "@a:x"));
+  mxm_state_free(&st);
+}
+
+static void test_big_state(void)
+{
+  struct mxm_state *st = new_state("10"), *c;
+  char json[512];
+  size_t t, k, i;
+  must_put(st, "{'type':'m.room.create','sender':'@c:example.org','state_key':'','room_id':'!r:example.org',"
+               "'event_id':'$create','content':{'creator':'@c:example.org'}}");
+  must_put(st, member("@c:example.org", "join", "$cj", NULL));
+  /* interleave the two kinds so both tables grow while the other is busy */
+  for(i = 0; i < 1000; i++) {
+    char user[64], id[64];
+    snprintf(user, sizeof(user), "@m%zu:example.org", i);
+    snprintf(id, sizeof(id), "$m%zu", i);
+    must_put(st, member(user, i % 7 == 0 ? "ban" : "join", id, NULL));
+    if(i % 20 == 0) {
+      t = (i / 20) % 10;
+      k = (i / 20) / 10;
+      snprintf(json, sizeof(json),
+               "{'type':'org.example.t%zu','sender':'@c:example.org','state_key':'k%zu','room_id':'!r:example.org',"
+               "'event_id':'$s%zu.%zu','content':{'n':%zu}}",
+               t, k, t, k, i);
+      must_put(st, json);
+    }
+  }
+  /* replace one: the new event is current, the old one stays in the index */
+  must_put(st, "{'type':'org.example.t3','sender':'@c:example.org','state_key':'k2','room_id':'!r:example.org',"
+               "'event_id':'$s3.2b','content':{'n':-1}}");
+  check_big_state(st, "big state: 50 state events of 10 types, 1,000 members");
+  c = mxm_state_copy(st);
+  if(tap_check(c != NULL, "big state: copy", "NULL")) {
+    mxm_state_free(&st);
+    check_big_state(c, "big state: the copy, after the original is freed");
+    mxm_state_free(&c);
+  }
+  mxm_state_free(&st);
+}
+
 int main(void)
 {
   test_members();
+  test_big_state();
+  test_long_pointer();
+  test_empty_lookups();
   test_other_state();
   test_computed_ids();
   test_creators();

@@ -196,6 +196,15 @@ static void test_edits(void)
     {"auth_events.room_id", MXM_SPEC_V1_15, MXM_SPEC_V1_16, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
     {"pl.users_demote_equal", MXM_SPEC_V1_4, MXM_SPEC_V1_5, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
     {"pl.float_values", MXM_SPEC_V1_17, MXM_SPEC_V1_18, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    /* the remaining rows, each at the release whose changelog
+     * (content/changelog/v1.N.md) records the edit */
+    {"knock.otherwise_reject", MXM_SPEC_V1_1, MXM_SPEC_V1_2, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"restricted.homeserver_signature", MXM_SPEC_V1_2, MXM_SPEC_V1_3, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"auth_events.rejected", MXM_SPEC_V1_3, MXM_SPEC_V1_4, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"v11.first_join_create_sender", MXM_SPEC_V1_12, MXM_SPEC_V1_13, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"auth_events.knock_join_rules", MXM_SPEC_V1_13, MXM_SPEC_V1_14, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"auth_events.authoriser_join_only", MXM_SPEC_V1_14, MXM_SPEC_V1_15, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
+    {"event.size_65536", MXM_SPEC_R0, MXM_SPEC_V1_1, MXM_SPEC_CURRENT, MXM_SPEC_CURRENT, 1},
   };
   size_t i, n, j;
   const struct mxm_spec_edit *edits = mxm_spec_edits(&n);
@@ -259,7 +268,41 @@ static void test_edits_per_version(void)
     /* pl.float_values: v1-v5 only (the floaty fragment is included by v1.md-v5.md) */
     {"pl.float_values", "5", MXM_SPEC_V1_18, 1}, {"pl.float_values", "5", MXM_SPEC_V1_17, 0},
     {"pl.float_values", "6", MXM_SPEC_CURRENT, 0},
+    /* auth_events.rejected: like federate.rule, v6 and v7 only from v1.14 (#2065) */
+    {"auth_events.rejected", "5", MXM_SPEC_V1_3, 0}, {"auth_events.rejected", "5", MXM_SPEC_V1_4, 1},
+    {"auth_events.rejected", "6", MXM_SPEC_V1_13, 0}, {"auth_events.rejected", "7", MXM_SPEC_V1_14, 1},
   };
+  /* The room versions each edit concerns (bit n-1 = version n): knock rules
+   * exist from v7, restricted joins from v8, float power levels in v1-v5
+   * (v1-floaty-power-levels.md), the v11 creator rule in v11 and v12. */
+  static const struct {
+    const char *id;
+    unsigned rooms;
+  } scopes[] = {
+    {"knock.otherwise_reject", 0xFC0},
+    {"leave.self_from_knock", 0xFC0},
+    {"join.knock_rule_invited", 0xFC0},
+    {"federate.rule", 0xFFF},
+    {"restricted.homeserver_signature", 0xF80},
+    {"auth_events.rejected", 0xFFF},
+    {"knock.from_invite", 0xFC0},
+    {"pl.users_demote_equal", 0xFFF},
+    {"pl.invite_default_0", 0xFFF},
+    {"pl.state_default_50_without_pl", 0xFFF},
+    {"v11.first_join_create_sender", 0xC00},
+    {"auth_events.knock_join_rules", 0xFC0},
+    {"auth_events.authoriser_join_only", 0xF80},
+    {"auth_events.room_id", 0xFFF},
+    {"restricted.authoriser_joined", 0xF80},
+    {"pl.float_values", 0x01F},
+    {"event.size_65536", 0xFFF},
+  };
+  size_t nedits = 0, k;
+  (void)mxm_spec_edits(&nedits);
+  tap_int_eq("every edit has its scope below", (int64_t)(sizeof(scopes) / sizeof(scopes[0])), (int64_t)nedits);
+  for(k = 0; k < sizeof(scopes) / sizeof(scopes[0]); k++)
+    tap_int_eq(scopes[k].id, scopes[k].rooms, mxm_spec_edit_rooms(scopes[k].id));
+  tap_int_eq("unknown edit has no rooms", 0, mxm_spec_edit_rooms("no.such.edit"));
   size_t i;
   for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
     const struct mxm_room_version *rv = mxm_room_version_find(rows[i].rv);
@@ -284,6 +327,18 @@ static void test_first_release(void)
   size_t i;
   for(i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
     tap_int_eq(rows[i].rv, rows[i].want, mxm_room_version_first_release(mxm_room_version_find(rows[i].rv)));
+  /* A room-version row outside 1..12 (built by hand) has no first release:
+   * the newest is assumed. */
+  {
+    struct mxm_room_version fake = *mxm_room_version_find("1");
+    fake.number = 0;
+    tap_int_eq("room version 0", MXM_SPEC_CURRENT, mxm_room_version_first_release(&fake));
+    fake.number = 13;
+    tap_int_eq("room version 13", MXM_SPEC_CURRENT, mxm_room_version_first_release(&fake));
+    tap_int_eq("no room version", MXM_SPEC_CURRENT, mxm_room_version_first_release(NULL));
+  }
+  tap_str_eq("era name out of range", "unknown", mxm_era_name((enum mxm_era)7));
+  tap_str_eq("era name r0", "r0", mxm_era_name(MXM_ERA_R0));
 }
 
 /* Every rule id an edit names is a rule id of ref/RULES.md (the binding
