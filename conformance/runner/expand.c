@@ -991,34 +991,59 @@ static void names_free(struct names *nm)
   nm->n = 0;
 }
 
-/* corrupt: true. Changes the first base64 character of every signature in
- * obj.signatures, which always changes the first decoded byte. */
+/* Changes the first base64 character of every signature of one entity
+ * (ent = signatures[entity]), which always changes the first decoded byte. */
+static enum mxm_status corrupt_entity(struct mxm_json *ent, struct mxm_error *err)
+{
+  struct names ids = {{0}, 0};
+  enum mxm_status s = MXM_OK;
+  size_t k;
+  (void)mxm_json_object_foreach(ent, names_cb, &ids);
+  for(k = 0; k < ids.n && s == MXM_OK; k++) {
+    const char *sig = mxm_json_string(mxm_json_get(ent, ids.v[k]));
+    char *flipped = mxmc_strdup(sig);
+    if(!flipped || !flipped[0]) {
+      free(flipped);
+      continue;
+    }
+    flipped[0] = flipped[0] == 'A' ? 'B' : 'A';
+    if(mxm_json_object_set(ent, ids.v[k], mxm_json_new_string(flipped)) != MXM_OK)
+      s = OOM(err);
+    free(flipped);
+  }
+  names_free(&ids);
+  return s;
+}
+
+/* corrupt: true. Every signature in obj.signatures, under every entity. */
 static enum mxm_status corrupt_signatures(struct mxm_json *obj, struct mxm_error *err)
 {
   struct mxm_json *sigs = mxm_json_get_mut(obj, "signatures");
   struct names entities = {{0}, 0};
-  size_t i, k;
+  size_t i;
   enum mxm_status s = MXM_OK;
   (void)mxm_json_object_foreach(sigs, names_cb, &entities);
-  for(i = 0; i < entities.n && s == MXM_OK; i++) {
-    struct mxm_json *ent = mxm_json_get_mut(sigs, entities.v[i]);
-    struct names ids = {{0}, 0};
-    (void)mxm_json_object_foreach(ent, names_cb, &ids);
-    for(k = 0; k < ids.n && s == MXM_OK; k++) {
-      const char *sig = mxm_json_string(mxm_json_get(ent, ids.v[k]));
-      char *flipped = mxmc_strdup(sig);
-      if(!flipped || !flipped[0]) {
-        free(flipped);
-        continue;
-      }
-      flipped[0] = flipped[0] == 'A' ? 'B' : 'A';
-      if(mxm_json_object_set(ent, ids.v[k], mxm_json_new_string(flipped)) != MXM_OK)
-        s = OOM(err);
-      free(flipped);
-    }
-    names_free(&ids);
-  }
+  for(i = 0; i < entities.n && s == MXM_OK; i++)
+    s = corrupt_entity(mxm_json_get_mut(sigs, entities.v[i]), err);
   names_free(&entities);
+  return s;
+}
+
+/* corruptSignatures: [server, ...] on a compact event: after signing, the
+ * named servers' signatures of the event no longer verify (the event ID,
+ * computed without signatures, is unchanged). */
+static enum mxm_status corrupt_server_signatures(struct mxm_json *ev, const struct mxm_json *servers,
+                                                 struct mxm_error *err)
+{
+  struct mxm_json *sigs = mxm_json_get_mut(ev, "signatures");
+  size_t i;
+  enum mxm_status s = MXM_OK;
+  for(i = 0; i < mxm_json_array_len(servers) && s == MXM_OK; i++) {
+    const char *server = mxm_json_string(mxm_json_array_get(servers, i));
+    struct mxm_json *ent = server ? mxm_json_get_mut(sigs, server) : NULL;
+    if(ent)
+      s = corrupt_entity(ent, err);
+  }
   return s;
 }
 
@@ -1312,7 +1337,8 @@ enum mxm_status mxmc_room_expand_event(struct mxmc_room *room, const struct mxm_
       goto oom;
     *explicit_auth_out = 1;
   }
-  if((s = finish_test_event(room, ev, prev, mxm_json_get(ce, "signedBy"), err)) != MXM_OK)
+  if((s = finish_test_event(room, ev, prev, mxm_json_get(ce, "signedBy"), err)) != MXM_OK ||
+     (s = corrupt_server_signatures(ev, mxm_json_get(ce, "corruptSignatures"), err)) != MXM_OK)
     goto fail;
   v = mxm_json_get(ce, "omit");
   for(i = 0; i < mxm_json_array_len(v); i++) {

@@ -434,7 +434,8 @@ static int selector_ok(const char *s)
 static void check_compact_event(struct ctx *c, const struct mxm_json *ev, const char *ptr)
 {
   static const char *const keys[] = {"sender", "stateKey", "membership", "content", "type", "prevEvents",
-                                     "signedBy", "thirdPartyInvite", "omit", "contentOmit", "authEvents", NULL};
+                                     "signedBy", "corruptSignatures", "thirdPartyInvite", "omit", "contentOmit",
+                                     "authEvents", NULL};
   static const char *const tpi_keys[] = {"token", "mxid", "sender", "signWith", "corrupt", "omitSigned",
                                          "omitFields", "displayName", NULL};
   static const char *const prev[] = {"last", "create", NULL};
@@ -450,6 +451,7 @@ static void check_compact_event(struct ctx *c, const struct mxm_json *ev, const 
     FIND(c, ptr, "\"membership\" only applies to m.room.member events; use \"content\"");
   (void)get_enum(c, ev, ptr, "prevEvents", 0, prev);
   (void)get_str_array(c, ev, ptr, "signedBy", 0, NULL);
+  (void)get_str_array(c, ev, ptr, "corruptSignatures", 0, NULL);
   (void)get_str_array(c, ev, ptr, "omit", 0, NULL);
   (void)get_str_array(c, ev, ptr, "contentOmit", 0, NULL);
   if((v = get(c, ev, ptr, "thirdPartyInvite", MXM_JSON_OBJECT, 0)) != NULL) {
