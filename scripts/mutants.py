@@ -588,6 +588,9 @@ def main():
     ap.add_argument("--rerun", metavar="REPORT",
                     help="rerun only the mutants that survived in REPORT (same ids), and write a report "
                          "that merges the new results into it")
+    ap.add_argument("--rerun-equivalent", action="store_true",
+                    help="with --rerun, also run the survivors listed in %s (default: they keep their "
+                         "status and are counted as equivalent)" % EQUIVALENT_FILE)
     ap.add_argument("--list", action="store_true", help="list the mutants that would run, and exit")
     ap.add_argument("--keep", action="store_true", help="keep the copies of the tree")
     ap.add_argument("--work", metavar="DIR", help="where the copies go (default: a new temporary directory)")
@@ -627,6 +630,8 @@ def main():
             with open(args.rerun) as fh:
                 previous = json.load(fh)
             again = {r["id"] for r in previous["mutants"] if r["status"] in ("survived", "equivalent")}
+            if not args.rerun_equivalent:
+                again -= set(load_equivalents(os.path.join(ROOT, EQUIVALENT_FILE)))
         except (OSError, ValueError, KeyError, TypeError) as e:
             ap.error("--rerun %s: %s" % (args.rerun, e))
         files = list(previous.get("files", files))
@@ -717,6 +722,10 @@ def main():
     if previous is not None:
         newer = {r["id"]: r for r in results}
         merged = [newer.get(r["id"], r) for r in previous["mutants"]]
+        for r in merged:
+            # survivors listed as equivalent that were not run again
+            if r["id"] not in newer and r["status"] in ("survived", "equivalent") and r["id"] in equivalents:
+                r["status"], r["detail"] = "equivalent", equivalents[r["id"]]
         # ids of the old report that no longer exist keep their old result, marked stale
         for r in merged:
             if r["id"] not in newer and r["status"] in ("survived", "equivalent") and r["id"] not in \
