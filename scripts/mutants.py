@@ -431,23 +431,17 @@ def first_failed_test(out):
 
 
 def baseline(copy, files):
-    rc, out, _ = copy.build_cli()
-    if rc != 0:
-        raise BuildError("the unmutated copy does not build:\n" + out[-3000:])
-    rc, out, _ = copy.build_tests()
-    if rc != 0:
-        raise BuildError("the unmutated copy's unit tests do not build:\n" + out[-3000:])
-    hashes = {f: sha256(copy.obj(f)) for f in files}
-    rc, out, to = copy.corpus()
-    if rc != 0:
-        raise BuildError("the unmutated copy fails the corpus (exit %s%s):\n%s" %
-                         (rc, ", timed out" if to else "", out[-3000:]))
-    rc, out, to = copy.lint()
-    if rc != 0:
-        raise BuildError("the unmutated copy fails the corpus lint:\n" + out[-3000:])
-    rc, out, to = copy.ctest()
-    if rc != 0:
-        raise BuildError("the unmutated copy fails ctest:\n" + out[-3000:])
+    """The unmutated copy must build and pass every check; returns its objects' hashes."""
+    hashes = None
+    for what, step in (("does not build", copy.build_cli), ("unit tests do not build", copy.build_tests),
+                       ("fails the corpus", copy.corpus), ("fails the corpus lint", copy.lint),
+                       ("fails ctest", copy.ctest)):
+        rc, out, to = step()
+        if rc != 0:
+            raise BuildError("the unmutated copy %s (exit %s%s):\n%s" % (what, rc, ", timed out" if to else "",
+                                                                        out[-3000:]))
+        if hashes is None and step == copy.build_tests:
+            hashes = {f: sha256(copy.obj(f)) for f in files}
     return hashes
 
 
