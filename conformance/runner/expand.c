@@ -1035,9 +1035,16 @@ static enum mxm_status corrupt_signatures(struct mxm_json *obj, struct mxm_error
 static enum mxm_status corrupt_server_signatures(struct mxm_json *ev, const struct mxm_json *servers,
                                                  struct mxm_error *err)
 {
-  struct mxm_json *sigs = mxm_json_get_mut(ev, "signatures");
+  struct mxm_json *sigs;
   size_t i;
   enum mxm_status s = MXM_OK;
+  if(mxm_json_array_len(servers) == 0 || !mxm_json_get(ev, "signatures"))
+    return MXM_OK;
+  /* The signatures may be shared with the run's memory of signed bytes
+   * (signcache.c): change a copy of them, never the remembered ones. */
+  if(mxm_json_object_set(ev, "signatures", mxm_json_copy(mxm_json_get(ev, "signatures"))) != MXM_OK)
+    return OOM(err);
+  sigs = mxm_json_get_mut(ev, "signatures");
   for(i = 0; i < mxm_json_array_len(servers) && s == MXM_OK; i++) {
     const char *server = mxm_json_string(mxm_json_array_get(servers, i));
     struct mxm_json *ent = server ? mxm_json_get_mut(sigs, server) : NULL;
