@@ -22,7 +22,9 @@ mkdir -p "$out"
 
 # name | timed loop | per-operation function | mxm-bench arguments
 profiles='
+jsonc_parse|run_jsonc|mxmi_json_parse_jsonc|--only verdict
 json_parse|run_json_parse|mxm_json_parse|--only verdict
+json_parse_slow|run_json_slow|mxmi_json_parse_slow|--only verdict
 bytes_to_verdict|run_full|mxm_event_parse|--only verdict
 auth_decide|run_decide|mxm_auth_decide|--only decide
 replay|run_replay|mxm_room_apply|--only scale --sizes 1000
