@@ -431,11 +431,25 @@ int mxmb_section_decide(const struct mxmb_opts *opts)
   return 0;
 }
 
+/* A verdict row: subject s against the json-c floor b, by events/s. */
+static struct mxmb_row *against_jsonc(const struct mxmb_stats *s, const struct mxmb_stats *b, const char *name,
+                                      const char *baseline, int target, const char *note)
+{
+  struct mxmb_row *row = mxmb_row_timed("verdict", name, s);
+  set_ratio(row, baseline, b->median / s->median, "x floor events/s");
+  if(target) {
+    snprintf(row->target, sizeof(row->target), ">= 0.8");
+    row->target_met = b->median / s->median >= 0.8;
+  }
+  snprintf(row->note, sizeof(row->note), "%s", note);
+  return row;
+}
+
 int mxmb_section_verdict(const struct mxmb_opts *opts)
 {
   struct fixture *f = fixture_new(fixture_fill(opts));
   struct view all, uns;
-  struct mxmb_stats s, b, ep, late, early;
+  struct mxmb_stats s, b, late, early;
   struct mxmb_row *row;
   int rc = 0;
   if(!f)
@@ -447,32 +461,19 @@ int mxmb_section_verdict(const struct mxmb_opts *opts)
   row = mxmb_row_timed("verdict", "json-c parse (floor)", &b);
   snprintf(row->note, sizeof(row->note), "json-c's strict tokenizer + json_object_put of the same bytes (mean %.0f B), "
            "no pre-scan", mean_len(&all));
-  row = mxmb_row_timed("verdict", "bytes->verdict mix", &s);
-  set_ratio(row, "json-c parse (floor)", b.median / s.median, "x floor events/s");
-  snprintf(row->target, sizeof(row->target), ">= 0.8");
-  row->target_met = b.median / s.median >= 0.8;
-  snprintf(row->note, sizeof(row->note), "mxm_event_parse + mxm_auth_check + mxm_event_free, v1-v12 x 10 kinds");
-
+  against_jsonc(&s, &b, "bytes->verdict mix", "json-c parse (floor)", 1,
+                "mxm_event_parse + mxm_auth_check + mxm_event_free, v1-v12 x 10 kinds");
   mxmb_measure_pair(opts, run_full, &uns, run_jsonc, &uns, &s, &b);
-  row = mxmb_row_timed("verdict", "bytes->verdict unsigned", &s);
-  set_ratio(row, "json-c parse (same bytes)", b.median / s.median, "x floor events/s");
-  snprintf(row->target, sizeof(row->target), ">= 0.8");
-  row->target_met = b.median / s.median >= 0.8;
-  snprintf(row->note, sizeof(row->note), "without the restricted joins that need an Ed25519 verify");
-
-  mxmb_measure_pair(opts, run_event_parse, &all, run_jsonc, &all, &ep, &b);
-  row = mxmb_row_timed("verdict", "event_parse only", &ep);
-  set_ratio(row, "json-c parse (floor)", b.median / ep.median, "x floor events/s");
-  snprintf(row->note, sizeof(row->note), "mxm_event_parse + free: JSON, strict walk, canonical size check, typed fields");
-
+  against_jsonc(&s, &b, "bytes->verdict unsigned", "json-c parse (same bytes)", 1,
+                "without the restricted joins that need an Ed25519 verify");
+  mxmb_measure_pair(opts, run_event_parse, &all, run_jsonc, &all, &s, &b);
+  against_jsonc(&s, &b, "event_parse only", "json-c parse (floor)", 0,
+                "mxm_event_parse + free: JSON, strict walk, canonical size check, typed fields");
   mxmb_measure_pair(opts, run_json_parse, &all, run_jsonc, &all, &late, &b);
-  row = mxmb_row_timed("verdict", "mxm_json_parse", &late);
-  set_ratio(row, "json-c parse (floor)", b.median / late.median, "x floor events/s");
-  snprintf(row->note, sizeof(row->note), "the library's strict parse (single pass; falls back to pre-scan + json-c)");
-
+  against_jsonc(&late, &b, "mxm_json_parse", "json-c parse (floor)", 0,
+                "the library's strict parse (single pass; falls back to pre-scan + json-c)");
   mxmb_measure_pair(opts, run_json_slow, &all, run_jsonc, &all, &early, &b);
-  row = mxmb_row_timed("verdict", "pre-scan + json-c", &early);
-  set_ratio(row, "json-c parse (floor)", b.median / early.median, "x floor events/s");
+  row = against_jsonc(&early, &b, "pre-scan + json-c", "json-c parse (floor)", 0, "");
   snprintf(row->note, sizeof(row->note), "the strict parse before the single-pass parser (now its fallback): "
            "%.2f x mxm_json_parse time", early.median / late.median);
   fixture_free(f);

@@ -336,25 +336,17 @@ struct fast {
   const unsigned char *p;
   size_t len, i;
   struct mxmi_json_stats t;
-  char *buf; /* scratch, used as a stack: the keys being parsed (each with
-                its NUL), then a string with its escapes decoded */
-  size_t cap, top;
-  char small[512];
+  size_t top;
+  char buf[2048]; /* scratch, used as a stack: the keys being parsed (each
+                     with its NUL), then a string with its escapes decoded */
 };
 
-static int fast_reserve(struct fast *f, size_t n)
+/* Room for n bytes of scratch. The scratch never grows: the fast path
+ * allocates nothing of its own (so the allocation-failure hook sees the
+ * same points on both paths); a longer key or escaped string gives up. */
+static int fast_reserve(const struct fast *f, size_t n)
 {
-  char *nb;
-  if(n <= f->cap)
-    return 1;
-  nb = mxmi_realloc(f->buf == f->small ? NULL : f->buf, n);
-  if(!nb)
-    return 0;
-  if(f->buf == f->small)
-    memcpy(nb, f->small, sizeof(f->small));
-  f->buf = nb;
-  f->cap = n;
-  return 1;
+  return n <= sizeof(f->buf);
 }
 
 static void fast_ws(struct fast *f)
@@ -454,111 +446,73 @@ static int fast_string(struct fast *f, int key, const char **s, size_t *n)
 {
   const unsigned char *p = f->p;
   size_t i = f->i + 1, start = i, len = f->len, o = f->top, o0 = f->top;
-  int decoded = 0;
+  int decoded = 0; /* an escape was seen: the bytes go to the scratch from there on */
   for(;;) {
     unsigned char c;
+    size_t run = i;
     while(i < len && plain_byte[p[i]])
       i++;
     if(i >= len)
       return 0;
     c = p[i];
-    if(c == '"')
-      break;
     if(c >= 0x80) {
       size_t k = utf8_len(p + i, len - i);
       if(!k)
         return 0;
       i += k;
-      continue;
     }
-    if(c != '\\')
-      return 0; /* a raw control character */
-    /* the first escape: decode from here on into the scratch */
+    if(decoded) {
+      if(!fast_reserve(f, o + (i - run) + 4)) /* the run, an escape's bytes, the NUL */
+        return 0;
+      memcpy(f->buf + o, p + run, i - run);
+      o += i - run;
+    }
+    if(c == '"')
+      break;
+    if(c >= 0x80)
+      continue;
+    if(c != '\\' || i + 1 >= len)
+      return 0; /* a raw control character, or the end */
     if(!decoded) {
-      if(!fast_reserve(f, o0 + (len - start) + 1))
+      /* the first escape: what came before it, then everything decoded
+       * into the scratch */
+      if(!fast_reserve(f, o0 + (i - start) + 4))
         return 0;
       memcpy(f->buf + o0, p + start, i - start);
       o = o0 + (i - start);
       decoded = 1;
     }
-    break;
-  }
-  if(decoded) {
-    /* the rest, escapes decoded (never longer than the input) */
-    for(;;) {
-      unsigned char c;
-      size_t from = i;
-      while(i < len && plain_byte[p[i]])
-        i++;
-      memcpy(f->buf + o, p + from, i - from);
-      o += i - from;
-      if(i >= len)
+    c = p[i + 1];
+    if(c == 'u') {
+      uint32_t cp;
+      if(i + 6 > len || !hex4(p + i + 2, &cp))
         return 0;
-      c = p[i];
-      if(c == '"')
-        break;
-      if(c >= 0x80) {
-        size_t k = utf8_len(p + i, len - i);
-        if(!k)
-          return 0;
-        memcpy(f->buf + o, p + i, k);
-        o += k;
-        i += k;
-        continue;
-      }
-      if(c != '\\' || i + 1 >= len)
+      if((cp >= 0xD800 && cp <= 0xDFFF) || (key && cp == 0))
+        return 0; /* surrogates: json-c's own rules; U+0000 in a key: refused by the slow path */
+      o += put_utf8(f->buf + o, cp); /* at most 3 bytes: room was made above */
+      f->t.esc_shrink += 5;
+      i += 6;
+    } else {
+      static const char esc_in[] = "\"\\/bfnrt", esc_out[] = "\"\\/\b\f\n\r\t";
+      const char *at = memchr(esc_in, c, sizeof(esc_in) - 1);
+      if(!at)
         return 0;
-      c = p[i + 1];
-      switch(c) {
-      case '"':
-      case '\\':
-        f->buf[o++] = (char)c;
-        break;
-      case '/':
-        f->buf[o++] = '/';
-        f->t.esc_shrink += 1;
-        break;
-      case 'b':
-        f->buf[o++] = '\b';
-        break;
-      case 'f':
-        f->buf[o++] = '\f';
-        break;
-      case 'n':
-        f->buf[o++] = '\n';
-        break;
-      case 'r':
-        f->buf[o++] = '\r';
-        break;
-      case 't':
-        f->buf[o++] = '\t';
-        break;
-      case 'u': {
-        uint32_t cp;
-        if(i + 6 > len || !hex4(p + i + 2, &cp))
-          return 0;
-        if((cp >= 0xD800 && cp <= 0xDFFF) || (key && cp == 0))
-          return 0; /* surrogates: json-c's own rules; U+0000 in a key: refused by the slow path */
-        o += put_utf8(f->buf + o, cp); /* at most 3 bytes for 6 of input */
-        f->t.esc_shrink += 5;
-        i += 6;
-        continue;
-      }
-      default:
-        return 0;
-      }
+      f->buf[o++] = esc_out[at - esc_in];
+      f->t.esc_shrink += c == '/'; /* \/ becomes / */
       i += 2;
     }
-    f->buf[o] = '\0';
-    *s = f->buf + o0;
-    *n = o - o0;
-  } else if(key) {
+  }
+  if(!decoded && key) {
     if(!fast_reserve(f, o0 + (i - start) + 1))
       return 0;
     memcpy(f->buf + o0, p + start, i - start);
-    f->buf[o0 + (i - start)] = '\0';
+    o = o0 + (i - start);
+    decoded = 1;
+  }
+  if(decoded) {
+    f->buf[o] = '\0';
     *s = f->buf + o0;
-    *n = i - start;
+    *n = o - o0;
   } else {
     *s = (const char *)p + start;
     *n = i - start;
@@ -597,191 +551,36 @@ static int fast_int(struct fast *f, int64_t *v)
   return 1;
 }
 
-/* The object keys Matrix events and adapter requests use most: parsed,
- * they are handed to json-c as constants (JSON_C_OBJECT_KEY_IS_CONSTANT),
- * so json-c neither copies nor frees them. The same key string, the same
- * tree: only who owns the key's bytes differs. NULL for any other key. */
+/* The object keys Matrix events and adapter requests use most, by length
+ * (known_from[n] is the first of length n): parsed, they are handed to json-c
+ * as constants (JSON_C_OBJECT_KEY_IS_CONSTANT), so json-c neither copies nor
+ * frees them. The same key string, the same tree: only who owns the key's
+ * bytes differs. */
+static const char *const known_keys[] = {
+  "id", "age", "ban", "via", "body", "call", "kick", "mxid", "room", "type", "allow", "depth", "event", "state",
+  "steps", "token", "users", "age_ts", "caller", "events", "hashes", "invite", "origin", "reason", "redact",
+  "sender", "sha256", "signed", "target", "content", "creator", "redacts", "room_id", "endpoint", "event_id",
+  "unsigned", "is_direct", "join_rule", "state_key", "avatar_url", "event_text", "m.federate", "membership",
+  "prev_state", "public_key", "signatures", "auth_events", "displayname", "prev_events", "public_keys",
+  "server_keys", "display_name", "other_events", "prev_content", "room_version", "spec_release",
+  "notifications", "state_default", "users_default", "events_default", "replaces_state", "key_validity_url",
+  "origin_server_ts", "check_auth_events", "history_visibility", "third_party_invite", "additional_creators",
+  "join_authorised_via_users_server"};
+static const unsigned char known_from[] = {
+  0, 0, 0, 1, 4, 10, 17, 29, 33, 36, 39, 46, 51, 56, 59, 61, 61, 63, 64, 66, 67, 67, 67, 67, 67, 67,
+  67, 67, 67, 67, 67, 67, 67, 68};
+
+/* The constant for key k of n bytes, or NULL. */
 static const char *known_key(const char *k, size_t n)
 {
-  switch(n) {
-  case 2:
-    if(memcmp(k, "id", 2) == 0)
-      return "id";
-    break;
-  case 3:
-    if(memcmp(k, "age", 3) == 0)
-      return "age";
-    if(memcmp(k, "ban", 3) == 0)
-      return "ban";
-    if(memcmp(k, "via", 3) == 0)
-      return "via";
-    break;
-  case 4:
-    if(memcmp(k, "body", 4) == 0)
-      return "body";
-    if(memcmp(k, "call", 4) == 0)
-      return "call";
-    if(memcmp(k, "kick", 4) == 0)
-      return "kick";
-    if(memcmp(k, "mxid", 4) == 0)
-      return "mxid";
-    if(memcmp(k, "room", 4) == 0)
-      return "room";
-    if(memcmp(k, "type", 4) == 0)
-      return "type";
-    break;
-  case 5:
-    if(memcmp(k, "allow", 5) == 0)
-      return "allow";
-    if(memcmp(k, "depth", 5) == 0)
-      return "depth";
-    if(memcmp(k, "event", 5) == 0)
-      return "event";
-    if(memcmp(k, "state", 5) == 0)
-      return "state";
-    if(memcmp(k, "steps", 5) == 0)
-      return "steps";
-    if(memcmp(k, "token", 5) == 0)
-      return "token";
-    if(memcmp(k, "users", 5) == 0)
-      return "users";
-    break;
-  case 6:
-    if(memcmp(k, "age_ts", 6) == 0)
-      return "age_ts";
-    if(memcmp(k, "caller", 6) == 0)
-      return "caller";
-    if(memcmp(k, "events", 6) == 0)
-      return "events";
-    if(memcmp(k, "hashes", 6) == 0)
-      return "hashes";
-    if(memcmp(k, "invite", 6) == 0)
-      return "invite";
-    if(memcmp(k, "origin", 6) == 0)
-      return "origin";
-    if(memcmp(k, "reason", 6) == 0)
-      return "reason";
-    if(memcmp(k, "redact", 6) == 0)
-      return "redact";
-    if(memcmp(k, "sender", 6) == 0)
-      return "sender";
-    if(memcmp(k, "sha256", 6) == 0)
-      return "sha256";
-    if(memcmp(k, "signed", 6) == 0)
-      return "signed";
-    if(memcmp(k, "target", 6) == 0)
-      return "target";
-    break;
-  case 7:
-    if(memcmp(k, "content", 7) == 0)
-      return "content";
-    if(memcmp(k, "creator", 7) == 0)
-      return "creator";
-    if(memcmp(k, "redacts", 7) == 0)
-      return "redacts";
-    if(memcmp(k, "room_id", 7) == 0)
-      return "room_id";
-    break;
-  case 8:
-    if(memcmp(k, "endpoint", 8) == 0)
-      return "endpoint";
-    if(memcmp(k, "event_id", 8) == 0)
-      return "event_id";
-    if(memcmp(k, "unsigned", 8) == 0)
-      return "unsigned";
-    break;
-  case 9:
-    if(memcmp(k, "is_direct", 9) == 0)
-      return "is_direct";
-    if(memcmp(k, "join_rule", 9) == 0)
-      return "join_rule";
-    if(memcmp(k, "state_key", 9) == 0)
-      return "state_key";
-    break;
-  case 10:
-    if(memcmp(k, "avatar_url", 10) == 0)
-      return "avatar_url";
-    if(memcmp(k, "event_text", 10) == 0)
-      return "event_text";
-    if(memcmp(k, "m.federate", 10) == 0)
-      return "m.federate";
-    if(memcmp(k, "membership", 10) == 0)
-      return "membership";
-    if(memcmp(k, "prev_state", 10) == 0)
-      return "prev_state";
-    if(memcmp(k, "public_key", 10) == 0)
-      return "public_key";
-    if(memcmp(k, "signatures", 10) == 0)
-      return "signatures";
-    break;
-  case 11:
-    if(memcmp(k, "auth_events", 11) == 0)
-      return "auth_events";
-    if(memcmp(k, "displayname", 11) == 0)
-      return "displayname";
-    if(memcmp(k, "prev_events", 11) == 0)
-      return "prev_events";
-    if(memcmp(k, "public_keys", 11) == 0)
-      return "public_keys";
-    if(memcmp(k, "server_keys", 11) == 0)
-      return "server_keys";
-    break;
-  case 12:
-    if(memcmp(k, "display_name", 12) == 0)
-      return "display_name";
-    if(memcmp(k, "other_events", 12) == 0)
-      return "other_events";
-    if(memcmp(k, "prev_content", 12) == 0)
-      return "prev_content";
-    if(memcmp(k, "room_version", 12) == 0)
-      return "room_version";
-    if(memcmp(k, "spec_release", 12) == 0)
-      return "spec_release";
-    break;
-  case 13:
-    if(memcmp(k, "notifications", 13) == 0)
-      return "notifications";
-    if(memcmp(k, "state_default", 13) == 0)
-      return "state_default";
-    if(memcmp(k, "users_default", 13) == 0)
-      return "users_default";
-    break;
-  case 14:
-    if(memcmp(k, "events_default", 14) == 0)
-      return "events_default";
-    if(memcmp(k, "replaces_state", 14) == 0)
-      return "replaces_state";
-    break;
-  case 16:
-    if(memcmp(k, "key_validity_url", 16) == 0)
-      return "key_validity_url";
-    if(memcmp(k, "origin_server_ts", 16) == 0)
-      return "origin_server_ts";
-    break;
-  case 17:
-    if(memcmp(k, "check_auth_events", 17) == 0)
-      return "check_auth_events";
-    break;
-  case 18:
-    if(memcmp(k, "history_visibility", 18) == 0)
-      return "history_visibility";
-    if(memcmp(k, "third_party_invite", 18) == 0)
-      return "third_party_invite";
-    break;
-  case 19:
-    if(memcmp(k, "additional_creators", 19) == 0)
-      return "additional_creators";
-    break;
-  case 32:
-    if(memcmp(k, "join_authorised_via_users_server", 32) == 0)
-      return "join_authorised_via_users_server";
-    break;
-  default:
-    break;
-  }
+  size_t i;
+  if(n + 1 >= sizeof(known_from))
+    return NULL;
+  for(i = known_from[n]; i < known_from[n + 1]; i++)
+    if(memcmp(k, known_keys[i], n) == 0)
+      return known_keys[i];
   return NULL;
 }
-
 
 /* One value at p[i] (no whitespace before it). 1 with *out (NULL for JSON
  * null), 0 to give up (nothing is left allocated). */
@@ -907,8 +706,6 @@ static int parse_fast(const char *buf, size_t len, struct mxm_json **out, struct
   f.p = (const unsigned char *)buf;
   f.len = len;
   f.i = 0;
-  f.buf = f.small;
-  f.cap = sizeof(f.small);
   f.top = 0;
   fast_ws(&f);
   ok = fast_value(&f, 0, &obj);
@@ -916,8 +713,6 @@ static int parse_fast(const char *buf, size_t len, struct mxm_json **out, struct
     fast_ws(&f);
     ok = f.i == len;
   }
-  if(f.buf != f.small)
-    free(f.buf); /* from mxmi_realloc */
   if(!ok) {
     json_object_put(obj);
     return 0;

@@ -118,6 +118,32 @@ static void check_table(void)
     snprintf(label, sizeof(label), "table row %zu", i);
     compare(label, table[i], strlen(table[i]));
   }
+  {
+    /* longer than the fast path's scratch: an escaped string, a key, keys
+     * nested inside keys */
+    static char big[8192];
+    size_t k, n;
+    for(k = 0; k < 3; k++) {
+      size_t at = 0;
+      n = k == 0 ? 3000 : 1500;
+      memcpy(big + at, k == 0 ? "[\"" : "{\"", 2);
+      at += 2;
+      memset(big + at, 'a', n);
+      at += n;
+      {
+        const char *tail = k == 0 ? "\\n\"]" : k == 1 ? "\\t\":1}" : "\":{\"";
+        memcpy(big + at, tail, strlen(tail));
+        at += strlen(tail);
+      }
+      if(k == 2) {
+        memset(big + at, 'b', n);
+        at += n;
+        memcpy(big + at, "\":2}}", 5);
+        at += 5; /* "bbb":2}} */
+      }
+      compare("beyond the scratch", big, at);
+    }
+  }
   compare("NUL byte", "{\"a\":\0}", 7);
   compare("NUL in a string", "\"a\0b\"", 5);
 }
