@@ -199,6 +199,8 @@ struct cached_state {
   struct mxm_json *state; /* owned reference: the "state" array loaded */
   struct mxm_json *hold;  /* owned: what else the entry keeps alive */
   unsigned long used;     /* LRU clock */
+  size_t state_off, state_len, state_depth; /* adapter entries: where the
+                                               "state" value's bytes are in key */
 };
 static struct cached_state cache[STATE_CACHE];
 static unsigned long cache_clock;
@@ -857,6 +859,25 @@ static size_t skip_value(const char *text, size_t n, size_t i, size_t *max)
   return 0;
 }
 
+/* The end of the value at p[i] when its bytes begin with a kept state's
+ * "state" value, else 0. A value that begins with the bytes of a whole
+ * value skip_value measured is that value (skip_value reads no further
+ * than its end), so this is skip_value's answer without the scan; a
+ * request usually carries a state the cache has. */
+static size_t known_state(const char *p, size_t n, size_t i, size_t *depth)
+{
+  size_t k;
+  for(k = 0; k < STATE_CACHE; k++) {
+    const struct cached_state *e = &cache[k];
+    if(e->key && e->state_len && e->state_len <= n - i &&
+       memcmp(p + i, e->key + e->state_off, e->state_len) == 0) {
+      *depth = e->state_depth;
+      return i + e->state_len;
+    }
+  }
+  return 0;
+}
+
 /* 1 and the spans if the line is an object whose top-level keys are plain
  * (no escape) and name each of the three at most once; 0 otherwise. */
 static int split_line(const char *p, size_t n, struct span spans[N_SPANS])
@@ -889,7 +910,9 @@ static int split_line(const char *p, size_t n, struct span spans[N_SPANS])
       return 0;
     while(i < n && is_ws(p[i]))
       i++;
-    end = skip_value(p, n, i, &depth);
+    end = key_len == 5 && memcmp(p + key, "state", 5) == 0 ? known_state(p, n, i, &depth) : 0;
+    if(end == 0)
+      end = skip_value(p, n, i, &depth);
     if(end == 0)
       return 0;
     for(k = 0; k < N_SPANS; k++)
@@ -1056,7 +1079,7 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
   const char *type, *rvs;
   const struct mxm_room_version *rv;
   struct cached_state *e;
-  size_t i, at = 0;
+  size_t i, at = 0, state_off = 0;
   *req = NULL;
   stop_tables();
   if(!split_line(line, n, spans))
@@ -1084,6 +1107,8 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
   mxmc_buf_printf(&key, "B%s|", rv->id);
   for(i = 0; i < N_SPANS; i++) {
     mxmc_buf_printf(&key, "%zu|", spans[i].len);
+    if(i == SPAN_STATE)
+      state_off = key.len;
     mxmc_buf_addn(&key, line + spans[i].off, spans[i].len);
   }
   if(key.failed)
@@ -1139,6 +1164,9 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
     {
       size_t key_len = key.len; /* before mxmc_buf_take resets it */
       e = cache_put(mxmc_buf_take(&key), key_len, st, state, tmp);
+      e->state_off = state_off;
+      e->state_len = spans[SPAN_STATE].len;
+      e->state_depth = spans[SPAN_STATE].depth;
     }
   }
   mxmc_buf_free(&key);
