@@ -537,10 +537,13 @@ static int fast_int(struct fast *f, int64_t *v)
   if(i < len && p[i] == '0')
     i++;
   else
-    while(i < len && p[i] >= '0' && p[i] <= '9')
+    while(i < len && p[i] >= '0' && p[i] <= '9') {
+      if(i - d0 == 18)
+        return 0; /* more than 18 digits: 10^18 <= |x|, too near the edge of int64 */
       x = x * 10 + (p[i++] - '0');
-  /* a digit after a leading zero, a fraction, an exponent, or too long */
-  if(i == d0 || i - d0 > 18 || (i < len && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == 'e' || p[i] == 'E')))
+    }
+  /* no digit, a digit after a leading zero, a fraction, an exponent */
+  if(i == d0 || (i < len && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == 'e' || p[i] == 'E')))
     return 0;
   if(i - d0 >= 16)
     f->t.n_long_int++;
