@@ -31,6 +31,15 @@ expect_grep "why:      sync 1: membership join, expected invite; sync 1: members
   "$TMP/trust-stripped.txt" "what the adapter answered, field by field"
 expect_grep "^  fields:   views=" "$TMP/trust-stripped.txt" "the adapter's views are shown"
 expect_grep "^  flag:     Forged \[AUTH_BYPASS\]" "$TMP/trust-stripped.txt" "the flag is shown"
+# the failures, listed as expected failures (a client library's known deviations)
+printf '{"schema": "mxm-expected-failures-1", "entries": [%s]}' \
+  '{"file": "client_stripped_test.json", "tcId": 9, "reason": "r"}, {"file": "client_stripped_test.json", "tcId": 10, "reason": "r"}, {"file": "client_stripped_test.json", "tcId": 12, "reason": "r"}' \
+  >"$TMP/xf.json"
+$CONFORM --adapter "$WRONG --bug trust-stripped" --expected-failures "$TMP/xf.json" $CLIENT_CASES >"$TMP/xf.txt" 2>&1
+expect_rc 0 $? "client cases can be expected failures"
+expect_grep " 3 expected failures" "$TMP/xf.txt" "counted as expected failures"
+$CONFORM --expected-failures "$TMP/xf.json" $CLIENT_CASES >"$TMP/xpass.txt" 2>&1
+expect_rc 1 $? "an expected failure that passes fails the run"
 run_bug keep-invite-state
 expect_rc 1 $? "keep-invite-state is caught"
 expect_count 2 "^FAIL" "$TMP/keep-invite-state.txt" "the discard case and the knock story"
