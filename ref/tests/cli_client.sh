@@ -5,21 +5,7 @@
 # Usage: bash cli_client.sh /path/to/mxm
 set -u
 MXM=${1:?usage: cli_client.sh /path/to/mxm}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "  $2"; }
-expect() {
-  local name=$1 want=$2 rc
-  shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "$name: exit $rc, expected $want" "$(cat "$TMP/err")"; fi
-}
-has() { if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in $(basename "$2")" "$(head -c 600 "$2")"; fi; }
+. "$(dirname "$0")/clilib.sh"
 
 M='"type":"m.room.member"'
 cat >"$TMP/syncs.json" <<JSON
@@ -72,5 +58,4 @@ has "client help" "$TMP/out" "usage: mxm client"
 expect "mxm lists client" 0 "$MXM" --help
 has "mxm help client" "$TMP/out" "client"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
+finish
