@@ -163,7 +163,7 @@ static struct mxm_json *expand_batch(struct expander *x, const struct mxm_json *
     return NULL;
   }
   for(i = 0; i < mxm_json_array_len(list); i++) {
-    char p[160];
+    char p[256];
     struct mxm_json *ev;
     snprintf(p, sizeof(p), "%s/%zu", ptr, i);
     ev = expand_event(x, mxm_json_array_get(list, i), p, stripped);
@@ -186,7 +186,7 @@ static struct mxm_json *expand_sync(struct expander *x, const struct mxm_json *c
   struct mxm_json *body, *rooms = NULL, *sec = NULL, *entry = NULL;
   const struct mxm_json *part = NULL;
   const char *section = NULL;
-  char b[32], p[128];
+  char b[32], p[192];
   size_t i;
   if(mxm_json_type(cs) != MXM_JSON_OBJECT) {
     fail(x, ptr, "a sync is an object");
@@ -218,7 +218,7 @@ static struct mxm_json *expand_sync(struct expander *x, const struct mxm_json *c
   } else {
     struct mxm_json *state, *timeline;
     int limited = 0;
-    char ps[160], pt[160];
+    char ps[224], pt[224];
     if(mxm_json_type(part) != MXM_JSON_OBJECT) {
       fail(x, p, "a join or leave sync is an object {state, timeline, limited}");
       goto fail;
