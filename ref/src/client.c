@@ -373,6 +373,11 @@ static enum mxm_status record_outcome(struct croom *r, enum mxm_spec_release spe
   int changed;
   if(!event_id || to == MXM_MEMBERSHIP_UNKNOWN || to == MXM_MEMBERSHIP_NONE)
     return MXM_OK;
+  /* Before v1.2 the spec put prev_content at the top level of the event
+   * (client_event_without_room_id.yaml unsigned.prev_content, "Changed in
+   * v1.2"). */
+  if(!prev && spec < MXM_SPEC_V1_2)
+    prev = mxm_json_get(ev, "prev_content");
   if(mxm_json_type(prev) == MXM_JSON_OBJECT) {
     from = mxm_membership_parse(str_of(prev, "membership"));
     if(from == MXM_MEMBERSHIP_UNKNOWN || from == MXM_MEMBERSHIP_NONE)

@@ -93,6 +93,14 @@ static const struct tcase cases[] = {
   {"unsigned.membership is not read before v1.11", "@b:x", "v1.10",
    "[" TIMELINE("leave", "{\"type\":\"m.room.message\",\"sender\":\"@a:x\",\"event_id\":\"$m\",\"content\":{},\"unsigned\":{\"membership\":\"ban\"}}") "]",
    {{"0/!r:x/membership", "leave"}}},
+  {"top-level prev_content is read before v1.2", "@w:x", "v1.1",
+   "[" BASE "," TIMELINE("join", "{\"type\":\"m.room.member\",\"event_id\":\"$t\",\"sender\":\"@a:x\",\"state_key\":\"@b:x\","
+                                 "\"content\":{\"membership\":\"leave\"},\"prev_content\":{\"membership\":\"join\"}}") "]",
+   {{"1/!r:x/outcomes/$t", "kicked"}}},
+  {"top-level prev_content is not read from v1.2", "@w:x", "v1.2",
+   "[" BASE "," TIMELINE("join", "{\"type\":\"m.room.member\",\"event_id\":\"$t\",\"sender\":\"@a:x\",\"state_key\":\"@b:x\","
+                                 "\"content\":{\"membership\":\"leave\"},\"prev_content\":{\"membership\":\"join\"}}") "]",
+   {{"1/!r:x/outcomes/$t", "no_change"}}},
   {"limited sync: the gap's member events in state", "@w:x", "v1.19",
    "[" BASE ",{\"rooms\":{\"join\":{\"!r:x\":{\"state\":{\"events\":[" MEMBER("$g", "@a:x", "@b:x", "{\"membership\":\"ban\"}", "")
    "]},\"timeline\":{\"limited\":true,\"events\":[]}}}}}]",

@@ -18,7 +18,8 @@
  *    when the room moves to join or leave.
  *  - a member's membership is content.membership of their current member
  *    event, whatever the transition; the outcome of a membership event comes
- *    from unsigned.prev_content, read as leave when it is absent.
+ *    from unsigned.prev_content (before v1.2 also the top-level prev_content,
+ *    where the spec then put it), read as leave when it is absent.
  *  - from v1.11, unsigned.membership (the user's own membership at an event)
  *    tells ban from leave in a rooms.leave entry that carries no member event
  *    of the user.
