@@ -24,6 +24,7 @@ static const struct command commands[] = {
   {"sign", cmd_sign, "sign an event or a third-party-invite signed object with a seed-derived key"},
   {"verify", cmd_verify, "check the signatures on an event or JSON object"},
   {"conform", cmd_conform, "run the conformance corpus against the reference or an adapter"},
+  {"fuzz", cmd_fuzz, "differential fuzzing: generated cases against an adapter and the reference"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
