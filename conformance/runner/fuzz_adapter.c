@@ -908,8 +908,15 @@ static void disagreement(struct mxmc_fuzz *f, const struct gcase *g0, struct ver
     f->st.duplicates++;
     return;
   }
-  minimise(f, &g, vd);
-  versions = versions_of(f, &g, vd);
+  /* A fault is about the adapter process, not the case: the case that
+   * caused it is the reproducer, and every rerun would cost a restart (or
+   * a whole timeout). */
+  if(strcmp(vd->ad_verdict, "fault") == 0) {
+    versions = 1u << g.c.room_version;
+  } else {
+    minimise(f, &g, vd);
+    versions = versions_of(f, &g, vd);
+  }
   c = find_candidate(f, vd, versions, 0);
   if(c) {
     c->occurrences++;
@@ -1051,7 +1058,8 @@ static void usage(FILE *o)
         "Options:\n"
         "  --adapter 'CMD'      the implementation (as mxm conform --adapter); a hung,\n"
         "                       crashed or garbled adapter is killed and restarted, and\n"
-        "                       the fault counts as a disagreement (verdict \"fault\")\n"
+        "                       the fault counts as a disagreement (verdict \"fault\"),\n"
+        "                       kept as it came (not shrunk: each rerun is a restart)\n"
         "  --seconds N          stop after N seconds (default 60)\n"
         "  --max-cases N        stop after N generated cases (default: no limit)\n"
         "  --out DIR            write candidate cases to DIR (created if absent);\n"
