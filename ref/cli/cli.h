@@ -110,5 +110,6 @@ int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
+int cmd_client(int argc, char **argv);
 
 #endif
