@@ -229,6 +229,7 @@ struct mxmc_caps {
   unsigned layers;              /* enum mxmc_layer bits */
   enum mxm_spec_release spec_from, spec_to; /* releases whose text it follows */
   int reports_rules;            /* its rule ids are comparable to ref/RULES.md */
+  char protocol[16];            /* the protocol version it speaks: "1.0" unless its hello says */
 };
 
 /* The reference, in process: answers one request object of PROTOCOL.md with

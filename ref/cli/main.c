@@ -60,7 +60,8 @@ int main(int argc, char **argv)
     return MXM_EXIT_OK;
   }
   if(strcmp(argv[1], "--version") == 0) {
-    printf("mxm 0.1.0\n");
+    printf("mxm %s\nadapter protocol %s\nconformance corpus %s\n", mxm_version(), MXM_PROTOCOL_VERSION,
+           MXM_CORPUS_VERSION);
     return MXM_EXIT_OK;
   }
   for(i = 0; i < N_COMMANDS; i++) {
