@@ -2,6 +2,7 @@
 #ifndef MXM_MXM_H
 #define MXM_MXM_H
 
+#include "mxm/about.h"
 #include "mxm/status.h"
 #include "mxm/json.h"
 #include "mxm/version.h"
@@ -11,6 +12,7 @@
 #include "mxm/transition.h"
 #include "mxm/room.h"
 #include "mxm/api.h"
+#include "mxm/client.h"
 #include "mxm/canonical.h"
 #include "mxm/redact.h"
 #include "mxm/sign.h"
