@@ -108,6 +108,7 @@ static void usage(FILE *f, const char *corpus, const char *corpus_how)
       "  --output FILE        write the report to FILE instead of standard output. It is\n"
       "                       written under a temporary name and renamed into place, so\n"
       "                       FILE is either the previous report or a complete new one\n"
+      "                       (a device or pipe, such as /dev/null, is written in place)\n"
       "  --version            print the versions of mxm, the adapter protocol and the corpus\n"
       "  -v, --verbose        text format: the full block of each failing case (the case's\n"
       "                       spec citation, its flags' description, effect and links, the\n"
@@ -341,6 +342,8 @@ static int commit_output(FILE *out, const char *tmp, const char *final, int keep
   int rc = 0;
   if(fclose(out) != 0)
     keep = 0, rc = -1;
+  if(!tmp) /* written in place (not a regular file) */
+    return rc;
   if(keep && rename(tmp, final) != 0) {
     fprintf(stderr, "mxm conform: cannot rename %s to %s: %s\n", tmp, final, strerror(errno));
     rc = -1;
@@ -532,9 +535,16 @@ int mxmc_main(int argc, char **argv)
     }
   }
   if(output) {
-    /* in the same directory, so the rename is atomic */
-    tmp_output = mxmc_printf("%s.tmp-%ld", output, (long)getpid());
-    out = tmp_output ? fopen(tmp_output, "w") : NULL;
+    struct stat osb;
+    if(stat(output, &osb) == 0 && !S_ISREG(osb.st_mode)) {
+      /* a device or a pipe (/dev/null, /dev/stdout, a FIFO): written in
+       * place; renaming a file over it would replace the device */
+      out = fopen(output, "w");
+    } else {
+      /* in the same directory, so the rename is atomic */
+      tmp_output = mxmc_printf("%s.tmp-%ld", output, (long)getpid());
+      out = tmp_output ? fopen(tmp_output, "w") : NULL;
+    }
     if(!out) {
       fprintf(stderr, "mxm conform: %s: cannot open for writing: %s\n", tmp_output ? tmp_output : output,
               strerror(errno));
@@ -542,7 +552,8 @@ int mxmc_main(int argc, char **argv)
       rc = MXMC_EXIT_USAGE;
       goto done;
     }
-    mxmc_signals_tmp_file(tmp_output);
+    if(tmp_output)
+      mxmc_signals_tmp_file(tmp_output);
   }
   rep = mxmc_report_new(fmt, out, verbose);
   if(!rep) {

@@ -25,7 +25,7 @@
 #include "conform.h"
 
 #define MAX_KEYS 256
-#define MAX_ENTRIES 16384          /* hashes and signatures remembered */
+#define MAX_ENTRIES 65536          /* hashes and signatures remembered */
 #define MAX_BYTES ((size_t)64 << 20) /* bytes of input kept for comparison */
 #define SLOTS (MAX_ENTRIES * 2)      /* open addressing, at most half full */
 

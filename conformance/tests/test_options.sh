@@ -115,4 +115,14 @@ printf '{"schema": "mxm-conformance-1", "testGroups": [' >"$TMP/cut_test.json"
 $CONFORM --format json --output "$TMP/cut.json" "$TMP/cut_test.json" "$FIX" 2>"$TMP/cut.err"
 expect_rc 2 $? "a truncated file is an input error"
 expect_grep "INPUT ERROR $TMP/cut_test.json: not valid JSON" "$TMP/cut.err" "the file is named on stderr"
+# --output onto a FIFO (as onto /dev/null): written in place, never replaced
+# by a renamed file (as root, a rename would replace a device node).
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" >"$TMP/fifo.out" &
+reader=$!
+$CONFORM --room-version 1 --layer auth --output "$TMP/fifo" "$FIX" 2>"$TMP/fifo.err"
+expect_rc 0 $? "--output onto a FIFO"
+wait "$reader"
+if [ -p "$TMP/fifo" ]; then ok "the FIFO is still a FIFO"; else fail "the FIFO was replaced by a file"; fi
+expect_grep "^8 results: 8 passed" "$TMP/fifo.out" "the report went through the FIFO"
 done_tests
