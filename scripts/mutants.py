@@ -387,7 +387,9 @@ class Copy:
                                    if f.startswith("test_") and f.endswith(".c"))
 
     def obj(self, file):
-        return os.path.join(self.build, "ref", "CMakeFiles", "mxm.dir", "src", file + ".o")
+        # The library's sources compile once, as the object library that the shared and the
+        # static libmxm are linked from (ref/CMakeLists.txt).
+        return os.path.join(self.build, "ref", "CMakeFiles", "mxm_objects.dir", "src", file + ".o")
 
     def build_targets(self, targets):
         return run(["cmake", "--build", self.build, "-j1", "--target"] + targets, self.dir)
