@@ -533,95 +533,33 @@ static int pl_from_string(const char *s, size_t len, int64_t *out, const char **
 
 /*
  * v1-floaty-power-levels.md: "exponential notation is applied" first, then
- * "the value is truncated at the decimal point". Done exactly on the decimal
- * literal (mxm_json_to_string gives a parsed number's original spelling), so
- * 2.9999999999999999999 is 2 although its nearest double is 3.0. Returns 1
- * and *out, or 0 when the text is not a plain JSON number or its integer
- * part is outside +-(2^53-1).
+ * "the value is truncated at the decimal point". DECISION (the fragment does
+ * not say whether the steps apply to the literal or to the number it
+ * denotes; the two differ only for literals with more digits than an IEEE
+ * 754 double holds): the value is the literal's nearest double, truncated.
+ * Reasons: the fragment's own bound ("greater than or equal to 1e309") is
+ * where a double overflows; content/appendices.md "Canonical JSON" defines
+ * the encoding of a *value* (its reference is Python's json.dumps, which
+ * sees the double), so an event and its canonical form can only mean the
+ * same power level if the level is a function of the double. Reading the
+ * digits exactly made 4599627370495705.5 level ...705 in the raw event and
+ * ...706 in its canonical form (corpus/regressions/fuzz_event_parse), and
+ * 2.9999999999999999999 level 2 while its canonical form "3" is level 3.
  */
-static int truncate_decimal(const char *t, int64_t *out)
-{
-  const char *int_digits, *frac_digits = "";
-  size_t int_len = 0, frac_len = 0, i = 0, k;
-  long exp = 0, point;
-  int neg = 0, nonzero = 0;
-  int64_t v = 0;
-  if(t[i] == '-') {
-    neg = 1;
-    i++;
-  }
-  int_digits = t + i;
-  while(is_digit((unsigned char)t[i]))
-    i++, int_len++;
-  if(int_len == 0)
-    return 0;
-  if(t[i] == '.') {
-    frac_digits = t + ++i;
-    while(is_digit((unsigned char)t[i]))
-      i++, frac_len++;
-    if(frac_len == 0)
-      return 0;
-  }
-  if(t[i] == 'e' || t[i] == 'E') {
-    int eneg = 0;
-    i++;
-    if(t[i] == '+' || t[i] == '-')
-      eneg = t[i++] == '-';
-    if(!is_digit((unsigned char)t[i]))
-      return 0;
-    for(; is_digit((unsigned char)t[i]); i++)
-      if(exp < 10000000L) /* clamp: beyond this a non-zero value is not finite */
-        exp = exp * 10 + (t[i] - '0');
-    if(eneg)
-      exp = -exp;
-  }
-  if(t[i] != '\0')
-    return 0;
-  for(k = 0; k < int_len && !nonzero; k++)
-    nonzero = int_digits[k] != '0';
-  for(k = 0; k < frac_len && !nonzero; k++)
-    nonzero = frac_digits[k] != '0';
-  /* The decimal point sits after `point` digits of int_digits+frac_digits
-   * once the exponent is applied; the integer part is those digits (padded
-   * with zeros past the end). */
-  point = (long)int_len + exp;
-  if(!nonzero || point <= 0) {
-    *out = 0; /* zero, or |value| < 1: truncates to 0 (also -0.5 -> 0) */
-    return 1;
-  }
-  for(k = 0; k < (size_t)point; k++) {
-    char c = k < int_len ? int_digits[k] : (k - int_len < frac_len ? frac_digits[k - int_len] : '0');
-    v = v * 10 + (c - '0');
-    if(v > MXM_MAX_SAFE_INT)
-      return 0;
-  }
-  *out = neg ? -v : v;
-  return 1;
-}
-
 static int pl_from_double(const struct mxm_json *j, int64_t *out, const char **why)
 {
-  double d = 0.0;
-  char *text;
-  int ok;
+  double d = 0.0, tr;
   if(!mxm_json_number(j, &d) || !isfinite(d)) {
     *why = "power level is not a finite IEEE 754 double (Infinity, NaN or out of range)";
     return 0;
   }
-  text = mxm_json_to_string(j, NULL);
-  if(text) {
-    ok = truncate_decimal(text, out);
-    free(text);
-  } else {
-    /* No text (out of memory): fall back to the double. */
-    double tr = trunc(d);
-    ok = tr <= (double)MXM_MAX_SAFE_INT && tr >= -(double)MXM_MAX_SAFE_INT;
-    if(ok)
-      *out = (int64_t)tr;
-  }
-  if(!ok)
+  tr = trunc(d);
+  if(!(tr <= (double)MXM_MAX_SAFE_INT && tr >= -(double)MXM_MAX_SAFE_INT)) {
     *why = "power level outside [-(2^53)+1, 2^53-1]";
-  return ok;
+    return 0;
+  }
+  *out = (int64_t)tr;
+  return 1;
 }
 
 /* One power-level value for room version rv: integers always; strings
