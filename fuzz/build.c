@@ -101,13 +101,13 @@ static void put_level(struct sb *s, const struct mxmf_level *l)
   case MXMF_PL_INT:
     sbf(s, "%lld", v);
     break;
-  case MXMF_PL_STRING: /* digest 3.2: base 10, leading zeros, one sign, surrounding whitespace */
+  case MXMF_PL_STRING: /* v1-stringy-power-levels.md: base 10, leading zeros, one sign, surrounding whitespace */
     if(l->variant)
       sbf(s, "\" %c%03lld \"", v < 0 ? '-' : '+', mag);
     else
       sbf(s, "\"%lld\"", v);
     break;
-  case MXMF_PL_FLOAT: /* digest 3.2: exponents expanded, then truncated toward zero */
+  case MXMF_PL_FLOAT: /* v1-floaty-power-levels.md: exponents expanded, then truncated toward zero */
     if(l->variant)
       sbf(s, "%s%llde-1", v < 0 ? "-" : "", mag * 10 + 5); /* 49 -> 495e-1 = 49.5 */
     else

@@ -1,6 +1,6 @@
 /*
  * fuzz/check.c: library runs, findings, invariants and statistics (see
- * check.h). The invariants are stated from the spec digest, not from the
+ * check.h). The invariants are stated from the spec text, not from the
  * rule engine: each is a property any correct engine has, checked on the
  * abstract case plus the engine's verdict.
  */
@@ -17,7 +17,7 @@ void mxmf_stats_print(void)
 {
   const struct mxmf_stats *s = &mxmf_stats;
   fprintf(stderr,
-          "mxm-fuzz stats: cases=%llu decided=%llu either(skipped, digest 8)=%llu state_invalid=%llu "
+          "mxm-fuzz stats: cases=%llu decided=%llu either(skipped, ambiguous)=%llu state_invalid=%llu "
           "undecidable=%llu unsupported=%llu\n"
           "mxm-fuzz contradictions (allowed, counted): knock->join=%llu 3pid join->invite=%llu "
           "first-join-in-non-bare-room=%llu; room steps=%llu accepted=%llu\n",
@@ -227,7 +227,7 @@ void mxmf_check_invariants(const char *h, const struct mxmf_case *c, const struc
     else if(cur_t == MXMF_M_JOIN && m == MXMF_M_INVITE && e->tpi.present)
       mxmf_stats.contradiction_3pid_join_invite++;
     else if(first_join && (!mxmo_room_is_bare(c) || !mxmo_first_join(c)))
-      mxmf_stats.ambiguous_first_join++; /* digest 8.5 / 3.4.5 readings */
+      mxmf_stats.ambiguous_first_join++; /* conformance/NOTES.md#creator-first-join readings */
     else
       mxmf_finding(h, c, "accepted transition %s -> %s is 'Must never happen.' in the current table: %s",
                    mxmf_membership_word(cur_t), mxmf_membership_word(m), mxmf_result_text(res, rb, sizeof(rb)));

@@ -38,8 +38,8 @@ void mxmf_init(void);
  * library could not decide. Process-wide, only ever incremented. */
 struct mxmf_stats {
   uint64_t cases, decided, either, state_invalid, undecidable, unsupported;
-  uint64_t contradiction_knock_join;     /* knock -> join allowed (digest 8.1) */
-  uint64_t contradiction_3pid_join_invite; /* 3PID join -> invite allowed (digest 8.4) */
+  uint64_t contradiction_knock_join;     /* knock -> join allowed (conformance/NOTES.md#knock-to-join) */
+  uint64_t contradiction_3pid_join_invite; /* 3PID join -> invite allowed (conformance/NOTES.md#third-party-invite-skips-invite-checks) */
   uint64_t ambiguous_first_join;         /* creator's first join in a non-bare room (8.5) */
   uint64_t room_steps, room_accepted;
 };
@@ -79,7 +79,7 @@ int mxmf_expect_decided(const char *harness, const struct mxmf_case *c, const st
 void mxmf_check_invariants(const char *harness, const struct mxmf_case *c, const struct mxm_result *res);
 
 /* The current (v1.3+) transition table's "Must never happen." cells, as
- * this file's own data (digest 1.5). from NONE reads as leave. */
+ * this file's own data (m.room.member.yaml, v1.3+ table). from NONE reads as leave. */
 int mxmf_must_never_happen(enum mxmf_membership from, enum mxmf_membership to);
 
 /* Print the library result compactly into buf. */

@@ -4,7 +4,7 @@
  * Input bytes decode (fuzz/decode.c) into a room version, a spec release, a
  * room state and one m.room.member event; the case is written as JSON
  * events (fuzz/build.c) and fed to the library. Checked, for every input:
- *   - the invariants of fuzz/check.c (written from the digest, not from the
+ *   - the invariants of fuzz/check.c (written from the spec text, not from the
  *     rule engine);
  *   - determinism: the same state twice, and a second state built afresh
  *     from the same events (the room below), give the same verdict and rule;

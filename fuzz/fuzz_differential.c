@@ -4,7 +4,7 @@
  *
  * Any disagreement on the verdict, or on the rule id where the oracle names
  * one, is a finding: both answers and the decoded case are printed and the
- * process aborts. Cases the spec leaves open (digest 8) come back from the
+ * process aborts. Cases the spec leaves open (conformance/NOTES.md#ambiguities-and-contradictions) come back from the
  * oracle as MXMO_EITHER and are counted, not compared.
  */
 #include <stdint.h>

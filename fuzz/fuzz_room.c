@@ -96,7 +96,7 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
   self = s == t;
   tpi = ev->u.member.has_third_party_invite;
   /* prev_events = [create]: some reading makes a join the creator's first
-   * join (digest 8.5; v11 v1.8-v1.12 text, 3.4.5). */
+   * join (conformance/NOTES.md#creator-first-join; v11 v1.8-v1.12 text). */
   prev_is_create = ev->n_prev_events == 1 && ev->prev_events[0] && strcmp(ev->prev_events[0], rb->create_id) == 0;
   if(to == MXMF_M_FOO)
     mxmf_finding(H, c, "%s: a member event with an unknown membership was accepted: %s", what,
@@ -119,7 +119,7 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
     else if(from == MXMF_M_JOIN && to == MXMF_M_INVITE && tpi)
       mxmf_stats.contradiction_3pid_join_invite++;
     else if(to == MXMF_M_JOIN && prev_is_create)
-      mxmf_stats.ambiguous_first_join++; /* a first-join reading, digest 8.5 / 3.4.5 */
+      mxmf_stats.ambiguous_first_join++; /* a first-join reading, conformance/NOTES.md#creator-first-join */
     else
       mxmf_finding(H, c, "%s: accepted %s -> %s, 'Must never happen.' in the current table: %s", what,
                    mxmf_membership_word(from), mxmf_membership_word(to), mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
@@ -129,7 +129,7 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
                  mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   if((to == MXMF_M_LEAVE || to == MXMF_M_BAN) && !self) {
     int64_t need = to == MXMF_M_BAN ? before->ban : before->kick;
-    int tie = before->pl[s] == MXM_PL_INFINITE && before->pl[t] == MXM_PL_INFINITE; /* digest 8.12 */
+    int tie = before->pl[s] == MXM_PL_INFINITE && before->pl[t] == MXM_PL_INFINITE; /* conformance/NOTES.md#v12-creators */
     if(before->m[s] != MXM_MEMBERSHIP_JOIN || before->pl[s] < need || (!(before->pl[t] < before->pl[s]) && !tie) ||
        (from == MXMF_M_BAN && to == MXMF_M_LEAVE && before->pl[s] < before->ban))
       mxmf_finding(H, c, "%s: %s -> %s of another user accepted without the power (PL(S) %lld, PL(T) %lld, "

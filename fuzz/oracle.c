@@ -3,8 +3,7 @@
  *
  * Form: three small data tables (room-version features, spec-release edits,
  * the member rule block as a per-membership list of guarded outcomes) and
- * one evaluator. Every row cites the digest section it comes from
- * (/work/shared/spec/membership.md). Nothing here is shared with ref/src: a
+ * one evaluator. Every row names the spec rule it comes from. Nothing here is shared with ref/src: a
  * bug would have to be written twice, independently, to go unnoticed.
  */
 #include "oracle.h"
@@ -12,7 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
-/* ---- room-version features (digest 3.5) ------------------------------------ */
+/* ---- room-version features (content/rooms/v1.md .. v12.md) --------------- */
 
 struct version_row {
   unsigned knock : 1;            /* knock membership and JR knock: v7+ */
@@ -21,11 +20,11 @@ struct version_row {
   unsigned string_pl : 1;        /* integer strings as power levels: v1-v9 */
   unsigned float_pl : 1;         /* floats as power levels (truncated): v1-v5 */
   unsigned v12_creators : 1;     /* creators have infinite power: v12 */
-  int intro;                     /* first spec release with the version (digest 0, 3.9) */
+  int intro;                     /* first spec release with the version (changelog) */
 };
 
 /* Index = room version. Intro: v1-v6 are r0-era; v7 arrives with knocking in
- * v1.1; v8/v9 v1.2; v10 v1.3; v11 v1.8; v12 v1.16 (digest 3.9 table). */
+ * v1.1; v8/v9 v1.2; v10 v1.3; v11 v1.8; v12 v1.16 (content/changelog/v1.*.md). */
 static const struct version_row versions[13] = {
   /*        kn rs kr st fl 12 intro */
   [1] = {0, 0, 0, 1, 1, 0, 0},   [2] = {0, 0, 0, 1, 1, 0, 0},  [3] = {0, 0, 0, 1, 1, 0, 0},
@@ -42,7 +41,7 @@ static const struct version_row *vrow(int v)
 
 int mxmo_has_knock(int room_version) { return vrow(room_version)->knock; }
 
-/* ---- spec-release edits (digest 3.9) ------------------------------------- */
+/* ---- spec-release edits (conformance/NOTES.md#spec-release-edits) -------- */
 
 enum edit {
   ED_JOIN_VIA_KNOCK_JR,  /* JR knock lets invited/joined users join: v1.3+, v7+ */
@@ -86,7 +85,7 @@ static int federate_rule_on(const struct mxmf_case *c)
   return edit_on(c, ED_FEDERATE);
 }
 
-/* ---- power (digest 3.2) -------------------------------------------------- */
+/* ---- power (m.room.power_levels.yaml, power-level fragments, v12.md) ----- */
 
 int mxmo_is_v12_creator(const struct mxmf_case *c, int user)
 {
@@ -157,7 +156,7 @@ static int power_valid(const struct mxmf_case *c)
 /* ---- join rule classes ---------------------------------------------------- */
 
 /* What the member rules see of the join rule, per room version: a JR the
- * version lacks is just an unknown string (digest 7 item 10). */
+ * version lacks is just an unknown string (v1-auth-rules.md 5.2.6). */
 enum jr_class { JRC_OTHER = 0, JRC_PUBLIC, JRC_INVITE, JRC_KNOCK, JRC_RESTRICTED, JRC_KNOCK_RESTRICTED };
 
 static enum jr_class jr_of(const struct mxmf_case *c)
@@ -192,7 +191,7 @@ static int is_in(enum mxmf_membership m, unsigned mask) { return (mask >> m) & 1
 
 /* An outcome row: when `when` holds, the verdict is `verdict` by `rule`.
  * Rows are in spec order; the first that holds decides. `ambiguous` marks a
- * row whose firing makes the verdict MXMO_EITHER (digest 8). */
+ * row whose firing makes the verdict MXMO_EITHER (conformance/NOTES.md). */
 struct row {
   int (*when)(const struct facts *f);
   enum mxmo_verdict verdict;
@@ -200,7 +199,7 @@ struct row {
   const char *why;
 };
 
-/* join (digest 3.4.1 item 2, 3.4.2-3.4.5) */
+/* join (v1-auth-rules.md 5.2; v7.md 4.2; v8-auth-rules.md 4.3; v10.md, v11.md 4.3) */
 static int j_creator(const struct facts *f) { return mxmo_first_join(f->c); }
 static int j_not_self(const struct facts *f) { return !f->self; }
 static int j_banned(const struct facts *f) { return f->cur_s == MXMF_M_BAN; }
@@ -255,7 +254,7 @@ static const struct row join_rows[] = {
   {always, MXMO_REJECT, "member.join.otherwise", "join 7: otherwise reject"},
   {NULL, 0, NULL, NULL}};
 
-/* invite (digest 3.4.1 item 3, 4.1) */
+/* invite (v1-auth-rules.md 5.3, 5.3.1) */
 static const struct mxmf_token_event *token_of(const struct mxmf_case *c)
 {
   int t = c->ev.tpi.token;
@@ -276,7 +275,7 @@ static int t_sig_ok(const struct facts *f)
   const struct mxmf_token_event *tok = token_of(f->c);
   if(!tpi(f) || t->signer == MXMF_KEY_NONE || t->corrupt)
     return 0;
-  /* Any signature, any key of the token event (digest 4.1 item 7, 8.16). */
+  /* Any signature, any key of the token event (v1-auth-rules.md 5.3.1.7; NOTES.md#third-party-signed-object). */
   return t->signer == tok->public_key || t->signer == tok->extra_key;
 }
 static int i_not_joined(const struct facts *f) { return f->cur_s != MXMF_M_JOIN; }
@@ -298,7 +297,7 @@ static const struct row invite_rows[] = {
   {always, MXMO_REJECT, "member.invite.insufficient_power", "invite 5: otherwise"},
   {NULL, 0, NULL, NULL}};
 
-/* leave (digest 3.4.1 item 4, 3.4.2) */
+/* leave (v1-auth-rules.md 5.4; v7.md 4.4) */
 static int l_self_ok(const struct facts *f)
 {
   unsigned ok = BIT(MXMF_M_INVITE) | BIT(MXMF_M_JOIN);
@@ -317,23 +316,23 @@ static const struct row leave_rows[] = {
   {self, MXMO_REJECT, "member.leave.self.reject", "leave 1: self otherwise"},
   {s_not_joined, MXMO_REJECT, "member.leave.sender_not_joined", "leave 2: sender not joined"},
   {l_banned_weak, MXMO_REJECT, "member.leave.target_banned", "leave 3: target banned, PL(S) < ban"},
-  {creators_tie, MXMO_EITHER, NULL, "leave 4: creator vs creator, infinity vs infinity (digest 8.12)"},
+  {creators_tie, MXMO_EITHER, NULL, "leave 4: creator vs creator, infinity vs infinity (NOTES.md#v12-creators)"},
   {l_kick, MXMO_ALLOW, "member.leave.kick.allow", "leave 4: PL(S) >= kick and PL(T) < PL(S)"},
   {always, MXMO_REJECT, "member.leave.kick.insufficient_power", "leave 5: otherwise"},
   {NULL, 0, NULL, NULL}};
 
-/* ban (digest 3.4.1 item 5) */
+/* ban (v1-auth-rules.md 5.5) */
 static int b_power(const struct facts *f) { return f->pl_s >= f->ban && f->pl_t < f->pl_s; }
 static int b_tie(const struct facts *f) { return f->both_creators && f->pl_s >= f->ban; }
 
 static const struct row ban_rows[] = {
   {s_not_joined, MXMO_REJECT, "member.ban.sender_not_joined", "ban 1: sender not joined"},
-  {b_tie, MXMO_EITHER, NULL, "ban 2: creator vs creator, infinity vs infinity (digest 8.12)"},
+  {b_tie, MXMO_EITHER, NULL, "ban 2: creator vs creator, infinity vs infinity (NOTES.md#v12-creators)"},
   {b_power, MXMO_ALLOW, "member.ban.allow", "ban 2: PL(S) >= ban and PL(T) < PL(S)"},
   {always, MXMO_REJECT, "member.ban.insufficient_power", "ban 3: otherwise"},
   {NULL, 0, NULL, NULL}};
 
-/* knock (digest 3.4.2, 3.4.4, 3.9) */
+/* knock (v7.md 4.6; v10.md 4.7; NOTES.md#spec-release-edits) */
 static int k_jr(const struct facts *f) { return f->jr != JRC_KNOCK && f->jr != JRC_KNOCK_RESTRICTED; }
 static int k_ok(const struct facts *f)
 {
@@ -408,7 +407,7 @@ int mxmo_first_join_possible(const struct mxmf_case *c)
   if(mxmo_first_join(c))
     return 1;
   /* v11, spec v1.8-v1.12 text: "the state_key is the sender" read as the
-   * join's own sender (digest 3.4.5). */
+   * join's own sender (v11.md rule 4.3.1). */
   return c->room_version == 11 && c->spec >= 8 && c->spec <= 12 && e->membership == MXMF_M_JOIN &&
          !e->omit_state_key && (e->prev_create || mxmo_room_is_bare(c)) && e->sender == e->target;
 }
@@ -424,7 +423,7 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
     return;
   }
   if(!power_valid(c)) {
-    answer(out, MXMO_STATE_INVALID, NULL, "power level form not allowed in this room version (digest 3.2)");
+    answer(out, MXMO_STATE_INVALID, NULL, "power level form not allowed in this room version (v1-stringy/v1-floaty-power-levels.md, v10.md 9.1)");
     return;
   }
   /* Rule 3 (v12: 4): m.federate false and the sender is on another server. */
@@ -464,19 +463,19 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
   case MXMF_M_JOIN:
     /* v11 in the v1.8-v1.12 texts: the first-join rule read "state_key is
      * the sender" without saying of which event; v1.13 named the create's
-     * sender (digest 3.4.5). Where the two readings differ, either answer
+     * sender (v11.md rule 4.3.1). Where the two readings differ, either answer
      * follows a text. */
     if(c->room_version == 11 && c->spec >= 8 && c->spec <= 12 && (ev->prev_create || mxmo_room_is_bare(c)) &&
        (ev->target == 0) != f.self) {
-      answer(out, MXMO_EITHER, NULL, "v11 first join, v1.8-v1.12 text: 'state_key is the sender' of which event (digest 3.4.5)");
+      answer(out, MXMO_EITHER, NULL, "v11 first join, v1.8-v1.12 text: 'state_key is the sender' of which event (v11.md rule 4.3.1)");
       return;
     }
     run_rows(join_rows, &f, out);
     /* "Only previous event" is undefined when the room has more than the
-     * create (digest 8.5): prev_events-only readers allow, room-state
+     * create (NOTES.md#creator-first-join): prev_events-only readers allow, room-state
      * readers do not. */
     if(out->rule && strcmp(out->rule, "member.join.creator") == 0 && !mxmo_room_is_bare(c))
-      answer(out, MXMO_EITHER, NULL, "join 1 with a non-bare room: 'only previous event' is undefined (digest 8.5)");
+      answer(out, MXMO_EITHER, NULL, "join 1 with a non-bare room: 'only previous event' is undefined (NOTES.md#creator-first-join)");
     return;
   case MXMF_M_INVITE: run_rows(invite_rows, &f, out); return;
   case MXMF_M_LEAVE: run_rows(leave_rows, &f, out); return;

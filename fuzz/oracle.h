@@ -2,14 +2,15 @@
  * fuzz/oracle.h: an independent decision procedure for m.room.member
  * authorisation, used by fuzz_differential and by the invariant checks.
  *
- * Written from the spec digest (/work/shared/spec/membership.md sections 3.2-3.5,
- * 3.9, 4.1, 8) alone, in a different form from the reference: it works on
+ * Written from the spec's rule text alone (content/rooms/fragments/v1-auth-rules.md,
+ * v3-auth-rules.md, v8-auth-rules.md, content/rooms/v6.md .. v12.md, the power-level
+ * fragments, conformance/NOTES.md), in a different form from the reference: it works on
  * the abstract scenario of fuzz/scenario.h (no JSON, no events, no state
  * map), keeps its own table of room-version features and its own table of
  * spec-release edits, and computes power levels from the abstract values.
  * It includes no mxm header and links no ref/ code.
  *
- * Where the spec does not settle an outcome (digest section 8) the answer is
+ * Where the spec does not settle an outcome (conformance/NOTES.md#ambiguities-and-contradictions) the answer is
  * MXMO_EITHER and callers skip the comparison; where the verdict is settled
  * but two rule ids could both claim it, rule is NULL and only the verdict is
  * compared.
@@ -24,7 +25,7 @@
 enum mxmo_verdict {
   MXMO_ALLOW = 1,
   MXMO_REJECT,
-  MXMO_EITHER,       /* the spec does not decide (digest section 8) */
+  MXMO_EITHER,       /* the spec does not decide (NOTES.md) */
   MXMO_STATE_INVALID /* the state itself is not valid for the room version
                         (a power level of a form the version forbids) */
 };
@@ -32,7 +33,7 @@ enum mxmo_verdict {
 struct mxmo_answer {
   enum mxmo_verdict verdict;
   const char *rule;  /* ref/RULES.md id, or NULL when any id will do */
-  const char *why;   /* one line, static: the digest rule that decided */
+  const char *why;   /* one line, static: the spec rule that decided */
 };
 
 /* Decide c. Pure: no allocation, no globals written. */
@@ -56,7 +57,7 @@ int mxmo_room_is_bare(const struct mxmf_case *c);
 int mxmo_first_join(const struct mxmf_case *c);
 /* 1 if some reading of the spec text makes the event a creator's first
  * join: mxmo_first_join, or the v11 v1.8-v1.12 text read as "the join's
- * sender is its state_key" (digest 3.4.5). Invariants exempt these. */
+ * sender is its state_key" (v11.md rule 4.3.1). Invariants exempt these. */
 int mxmo_first_join_possible(const struct mxmf_case *c);
 
 #endif /* MXMF_ORACLE_H */

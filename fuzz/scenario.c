@@ -13,7 +13,7 @@ const char *const mxmf_user_servers[MXMF_USERS] = {"a.test", "a.test", "b.test",
 
 int mxmf_version_intro(int room_version)
 {
-  /* digest 0 and 3.9: v7 with knocking in v1.1, v8/v9 v1.2, v10 v1.3,
+  /* content/changelog/v1.*.md: v7 with knocking in v1.1, v8/v9 v1.2, v10 v1.3,
    * v11 v1.8, v12 v1.16; v1-v6 are older than the v1.x releases. */
   static const int intro[13] = {0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 8, 16};
   return (room_version >= 1 && room_version <= 12) ? intro[room_version] : MXMF_SPEC_CURRENT + 1;

@@ -126,7 +126,7 @@ struct mxmf_case {
   struct mxmf_event ev;
 };
 
-/* The first spec release whose text has room version v (digest 0, 3.9). */
+/* The first spec release whose text has room version v (content/changelog/v1.*.md). */
 int mxmf_version_intro(int room_version);
 
 /* Human-readable dump of a case, for finding reports. Writes at most cap

@@ -1,6 +1,6 @@
 /*
  * fuzz/test_oracle.c: the independent decision procedure checked against
- * the behaviours the spec digest lists (section 7, numbered as there), so
+ * the behaviours a conformance suite should cover, each from the spec rule it names, so
  * that a differential finding points at the reference, not at the oracle.
  * Expectations come from the digest text, never from running ref/.
  */

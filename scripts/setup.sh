@@ -39,8 +39,9 @@ fi
 #   python3                          the adapter skeleton for homeserver authors and its test
 #   dpkg-dev                         apt-get source json-c, for the instrumented fuzz build
 #   zip                              seed-corpus zips in the ClusterFuzzLite build
+#   python3-yaml                     the ctest that checks the GitHub workflows (scripts/check_workflows.py)
 PKGS=(gcc make cmake pkg-config clang-14 libclang-rt-14-dev llvm-14 lld-14 afl++
-      libjson-c-dev libsodium-dev python3 dpkg-dev zip)
+      libjson-c-dev libsodium-dev python3 python3-yaml dpkg-dev zip)
 if [ "${MXM_SETUP_BROWSER:-0}" = 1 ]; then PKGS+=(chromium); fi
 
 # Optional group MXM_SETUP_SYNAPSE=1: what importing Synapse's federation receive path from a

@@ -82,8 +82,7 @@ const char *mxmc_basename(const char *path);
  * "all". Sets bit n for version n (1..31). 0 for text it cannot read. */
 uint32_t mxmc_version_set(const char *text);
 
-/* Spec releases in which room version id exists (digest 3.9 and the
- * changelogs): v1-v6 from r0, v7 from v1.1, v8/v9 from v1.2, v10 from v1.3,
+/* Spec releases in which room version id exists (content/changelog/v1.*.md): v1-v6 from r0, v7 from v1.1, v8/v9 from v1.2, v10 from v1.3,
  * v11 from v1.8, v12 from v1.16. Unknown ids give MXM_SPEC_CURRENT + 1. */
 enum mxm_spec_release mxmc_version_first_release(const char *id);
 
@@ -137,6 +136,11 @@ size_t mxmc_lint_file(struct mxmc_lint *l, const struct mxmc_file *f);
 /* After every file: the coverage findings. Returns the number added. */
 size_t mxmc_lint_coverage(struct mxmc_lint *l);
 void mxmc_lint_free(struct mxmc_lint *l);
+
+/* Citation grammar (lint_cite.c): NULL when a link (or a spec text) cites
+ * only sources a reader can open, else a static reason. */
+const char *mxmc_cite_link_problem(const char *link);
+const char *mxmc_cite_text_problem(const char *text);
 
 /* Same-situation check (lint_situation.c): auth cases with the same compact
  * state, event and room version and overlapping spec-release ranges must expect

@@ -139,8 +139,8 @@ static enum mxm_status add_ref(const struct mxmc_room *room, struct mxm_json *ar
 }
 
 /*
- * The auth-events selection (server-server API "Auth events selection",
- * digest 3.6) for an event of `type` by `sender` with `content`, against the
+ * The auth-events selection (server-server API "Auth events selection")
+ * for an event of `type` by `sender` with `content`, against the
  * current state, in the text of room->spec:
  *   create (v1-v11 only), power levels, the sender's member event; for member
  *   events also the target's member event, join rules for join/invite (and

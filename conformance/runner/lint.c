@@ -10,7 +10,8 @@
  * number of tests; the suite matches the file name; every flag used is
  * defined in notes; "either" only with an AMBIGUOUS flag; every rule id
  * exists in the reference's table (mxm_rule_find), exists in the case's room
- * versions, and decides the verdict the case expects.
+ * versions, and decides the verdict the case expects; every link and spec
+ * text cites only sources a reader can open (lint_cite.c).
  *
  * Coverage (corpus-wide, see mxmc_lint_coverage): every rule id x room
  * version where the rule exists has a case expecting it; every branch
@@ -247,6 +248,16 @@ static int note_cb(const char *key, size_t key_len, const struct mxm_json *val, 
   (void)get_str(c, val, ptr, "effect", 0);
   {
     const struct mxm_json *links = get_str_array(c, val, ptr, "links", 0, NULL);
+    size_t i;
+    for(i = 0; links && i < mxm_json_array_len(links); i++) {
+      const char *s = mxm_json_string(mxm_json_array_get(links, i));
+      const char *why = s ? mxmc_cite_link_problem(s) : NULL;
+      if(why) {
+        char *p = mxmc_printf("%s/links/%zu", ptr, i);
+        FIND(c, p, "%s", why);
+        free(p);
+      }
+    }
     if(bt && (strcmp(bt, "AMBIGUOUS") == 0 || strcmp(bt, "DIVERGENCE") == 0 || strcmp(bt, "KNOWN_BUG") == 0) &&
        mxm_json_array_len(links) == 0)
       FIND(c, ptr, "a %s note must cite its source in \"links\"", bt);
@@ -641,8 +652,14 @@ static void check_expected_auth(struct ctx *c, const struct mxm_json *exp, const
 
 static void check_common_test(struct ctx *c, const struct mxm_json *t, const char *ptr)
 {
+  const char *spec, *why;
   (void)get_str(c, t, ptr, "comment", 1);
-  (void)get_str(c, t, ptr, "spec", 1);
+  spec = get_str(c, t, ptr, "spec", 1);
+  if(spec && (why = mxmc_cite_text_problem(spec)) != NULL) {
+    char *p = sub_ptr(ptr, "spec");
+    FIND(c, p, "%s", why);
+    free(p);
+  }
 }
 
 static void check_auth_test(struct ctx *c, const struct mxm_json *t, const char *ptr, uint32_t versions)

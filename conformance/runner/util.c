@@ -228,7 +228,7 @@ uint32_t mxmc_version_set(const char *text)
 
 enum mxm_spec_release mxmc_version_first_release(const char *id)
 {
-  /* Digest 3.9: v8/v9 added in v1.2, v10 in v1.3, v11 in v1.8, v12 in v1.16;
+  /* content/changelog/v1.*.md: v8/v9 added in v1.2, v10 in v1.3, v11 in v1.8, v12 in v1.16;
    * knocking (v7) in v1.1; v1-v6 were specified in the r0 era. */
   static const struct {
     const char *id;

@@ -23,12 +23,21 @@ expect_grep "^$B:4: \"either\" needs a flag whose bugType is AMBIGUOUS" "$TMP/ba
 expect_grep "^$B:5: rule \"member.leave.no_such_rule\" is not in the reference's rule table" "$TMP/bad.out" "unknown rule id"
 expect_grep "^$B:6: rule \"member.invite.insufficient_power\" decides reject, but the case expects allow" "$TMP/bad.out" "rule verdict mismatch"
 expect_grep "^$B:7: rule \"member.knock.not_self\" does not exist in room version\(s\) 1 " "$TMP/bad.out" "rule outside its room versions"
+# citations a reader cannot follow (lint_cite.c), in a note's links and in a test's spec
+N=/notes/Uncited/links
+expect_grep "^$B: cites a source outside the repository and the spec .* \(at $N/0\)$" "$TMP/bad.out" "link citing a private digest"
+expect_grep "^$B: cites a source outside the repository and the spec .* \(at $N/1\)$" "$TMP/bad.out" "link citing private notes"
+expect_grep "^$B: an issue number without its repository .* \(at $N/2\)$" "$TMP/bad.out" "issue without repository"
+expect_grep "^$B: a link must start with a spec file .* \(at $N/3\)$" "$TMP/bad.out" "link naming no source"
+expect_grep "^$B: a link must start with a spec file .* \(at $N/4\)$" "$TMP/bad.out" "implementation without version"
+expect_grep "^$B:8: cites a source outside the repository and the spec .* \(at /testGroups/0/tests/7/spec\)$" "$TMP/bad.out" "spec text citing private notes"
+expect_no_grep "$N/[56]" "$TMP/bad.out" "a repository document and an implementation's function are citations"
 expect_grep "^truncated_test.json: cannot load: not valid JSON .*[0-9]+ bytes" "$TMP/bad.out" "truncated file: byte offset"
 # the planted wrong expectations of bad/ also contradict fixtures/ cases of the same
 # situation (lint_situation.c): 4 more findings, one per planted-expectation case
 expect_grep "^runner_fixture_test.json:6: same situation as $B#6 " "$TMP/bad.out" "same situation, different rule"
-expect_count 14 "." "$TMP/bad.out" "exactly the planted findings"
-expect_grep "3 file\(s\), 14 finding" "$TMP/bad.err" "every file was linted"
+expect_count 21 "." "$TMP/bad.out" "exactly the planted findings"
+expect_grep "3 file\(s\), 21 finding" "$TMP/bad.err" "every file was linted"
 
 # coverage on the fixtures alone must report missing rules
 $CONFORM --lint "$FIX" >"$TMP/cov.out" 2>&1

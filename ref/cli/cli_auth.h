@@ -1,5 +1,5 @@
 /*
- * cli_auth.h: what the check, replay and api subcommands (core-b's) share:
+ * cli_auth.h: what the check, replay and api subcommands share:
  * their room options (--room-version, --spec, --state), loading a state file,
  * and the JSON output of auth results and transitions. No rules.
  */

@@ -1,6 +1,7 @@
 /*
- * api.c: the client-server membership API as a layer of its own (mxm/api.h,
- * digest 5 and 5.1). For an endpoint call it decides the API's own answer
+ * api.c: the client-server membership API as a layer of its own (mxm/api.h;
+ * matrix-spec data/api/client-server/{inviting,joining,knocking,leaving,
+ * kicking,banning}.yaml). For an endpoint call it decides the API's own answer
  * (HTTP status, errcode, the spec statement behind it), builds the
  * m.room.member event the endpoint would send, and runs the auth rules on
  * that event. The two verdicts stay apart.
@@ -17,17 +18,16 @@
  *    who may not invite gets the ordinary 403.
  *  - /kick of a user who is not in the room (no member event, or leave):
  *    403 M_FORBIDDEN (kicking.yaml 403 "The kickee is not currently in the
- *    room."), although the raw leave event passes auth (digest 8.9; the
+ *    room."), although the raw leave event passes auth (conformance/NOTES.md#kick-of-an-outsider; the
  *    membership diagram's "External -> leave via /kick" edge disagrees).
  *  - /kick of a banned user: 403 M_FORBIDDEN. A leave would lift the ban,
  *    which is /unban's job (banning.yaml); servers that sent it unbanned
- *    users by accident (digest divergences, "Bugs fixed in real servers").
+ *    users by accident (conformance/NOTES.md#kick-after-ban).
  *  - /unban of a user who is not banned: 403 M_FORBIDDEN. The leave it
  *    would send is a kick (or nothing), not an unban (banning.yaml /unban;
- *    digest 8.9 notes the spec does not say this outright).
+ *    conformance/NOTES.md#kick-of-an-outsider: the spec does not say this outright).
  *  - /leave by a user who was never invited or joined (none, leave, ban):
- *    MXM_API_UNSPECIFIED. leaving.yaml documents only 200 and 429 (digest
- *    8.10); the auth rules reject the event, which is reported too.
+ *    MXM_API_UNSPECIFIED. leaving.yaml documents only 200 and 429 (conformance/NOTES.md#leave-when-never-joined); the auth rules reject the event, which is reported too.
  * Otherwise the endpoint answers 200 when the event passes auth and 403
  * M_FORBIDDEN when it does not (each endpoint's 403 list names the auth
  * conditions: not in the room, power level too low, banned, ...).
@@ -215,7 +215,7 @@ enum mxm_status mxm_api_call(const struct mxm_state *st, const struct mxm_api_ca
   case MXM_API_KICK:
     if(cur_target == MXM_MEMBERSHIP_NONE || cur_target == MXM_MEMBERSHIP_LEAVE) {
       set_verdict(out, MXM_API_REFUSED, 403, "M_FORBIDDEN", "the user to kick is not in the room",
-                  "client-server kicking.yaml 403: \"The kickee is not currently in the room.\" (digest 8.9)");
+                  "client-server kicking.yaml 403: \"The kickee is not currently in the room.\" (conformance/NOTES.md#kick-of-an-outsider)");
       decided = 1;
     } else if(cur_target == MXM_MEMBERSHIP_BAN) {
       set_verdict(out, MXM_API_REFUSED, 403, "M_FORBIDDEN",
@@ -227,7 +227,7 @@ enum mxm_status mxm_api_call(const struct mxm_state *st, const struct mxm_api_ca
   case MXM_API_UNBAN:
     if(cur_target != MXM_MEMBERSHIP_BAN) {
       set_verdict(out, MXM_API_REFUSED, 403, "M_FORBIDDEN", "the user is not banned: there is nothing to unban",
-                  "client-server banning.yaml POST /rooms/{roomId}/unban (digest 8.9)");
+                  "client-server banning.yaml POST /rooms/{roomId}/unban (conformance/NOTES.md#kick-of-an-outsider)");
       decided = 1;
     }
     break;
@@ -235,7 +235,7 @@ enum mxm_status mxm_api_call(const struct mxm_state *st, const struct mxm_api_ca
     if(cur_caller == MXM_MEMBERSHIP_NONE || cur_caller == MXM_MEMBERSHIP_LEAVE || cur_caller == MXM_MEMBERSHIP_BAN) {
       set_verdict(out, MXM_API_UNSPECIFIED, 0, NULL,
                   "the caller was never invited to or joined the room; the spec documents no response",
-                  "client-server leaving.yaml documents only 200 and 429 (digest 8.10)");
+                  "client-server leaving.yaml documents only 200 and 429 (conformance/NOTES.md#leave-when-never-joined)");
       decided = 1;
     }
     break;

@@ -12,8 +12,8 @@
  *
  * Sources: matrix-org/matrix-spec content/rooms/fragments/v1-auth-rules.md,
  * v3-auth-rules.md, v8-auth-rules.md, content/rooms/v6.md, v10.md, v11.md,
- * v12.md; content/server-server-api.md "Auth events selection"; digest
- * 3.3, 3.6, 3.9.
+ * v12.md; content/server-server-api.md "Auth events selection";
+ * conformance/NOTES.md#spec-release-edits.
  *
  * Not modelled (MXM_E_UNSUPPORTED, never a guessed verdict): the
  * m.room.aliases rule (v1-v5) and the m.room.redaction rule (v1, v2); they
@@ -71,7 +71,7 @@ static void pointer_key(char *buf, size_t cap, const char *obj, const char *key)
   buf[n < cap ? n : cap - 1] = '\0';
 }
 
-/* A column of the room-version table that mxm/version.h (core-a's) does not
+/* A column of the room-version table that mxm/version.h does not
  * have yet: whether the power-levels rule covers notifications (added in
  * room version 6, content/rooms/v6.md "Authorization rules"). Kept here, as
  * data, until it moves into the version table. */
@@ -234,8 +234,7 @@ static int chk_auth_duplicate(const struct mxmi_ctx *c, struct mxmi_why *why)
   return MXMI_NO;
 }
 
-/* The auth-events selection (server-server-api.md "Auth events selection",
- * digest 3.6): is (type, state_key) one the algorithm picks for ev? */
+/* The auth-events selection (server-server-api.md "Auth events selection"): is (type, state_key) one the algorithm picks for ev? */
 static int selected(const struct mxmi_ctx *c, const char *type, const char *sk)
 {
   const struct mxm_event *ev = c->ev;

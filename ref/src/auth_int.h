@@ -17,7 +17,7 @@
 #include "mxm/state.h"
 #include "mxm/version.h"
 
-/* Citation families of the rule numbering (digest 3.4, 3.5), chosen from the
+/* Citation families of the rule numbering (content/rooms/v1.md .. v12.md), chosen from the
  * version columns, never from the version number:
  *   F1  member rule 5, no restricted (v1-v5)
  *   F6  member rule 4, no knock (v6)

@@ -11,12 +11,12 @@
  *
  * Room-version differences are row gates and predicates that read the
  * version columns (rv->knock, rv->restricted, rv->knock_restricted,
- * rv->creator_from); spec-release edits come from core-a's edit table via
+ * rv->creator_from); spec-release edits come from the edit table (version.c) via
  * mxmi_edit(). Sources: matrix-org/matrix-spec content/rooms/fragments/
  * v1-auth-rules.md, v3-auth-rules.md, v8-auth-rules.md, content/rooms/v6.md,
- * v7.md, v10.md, v11.md, v12.md; digest 3.4.
+ * v7.md, v10.md, v11.md, v12.md.
  *
- * Decisions where the spec text is ambiguous (digest section 8):
+ * Decisions where the spec text is ambiguous (conformance/NOTES.md#ambiguities-and-contradictions):
  *  - 8.3 missing m.room.join_rules (or join_rule not a string): no join rule
  *    matches, so a join falls to "Otherwise, reject" (member.join.otherwise),
  *    as the text reads. matrix-spec#657 suggests treating it as invite; that
@@ -148,7 +148,7 @@ static int chk_authoriser_signature(const struct mxmi_ctx *c, struct mxmi_why *w
  * (#2024) clarified it to "the sender of the m.room.create". The later text
  * is a clarification of what was meant (read literally, the older one lets
  * anyone's self-join with prev_events = [create] through), so the create
- * sender is used in every release; core-a's edit table lists the change as
+ * sender is used in every release; the edit table (version.c) lists the change as
  * "v11.first_join_create_sender" and this rule does not consult it. The
  * corpus (sequences_test.json "SecondFirstJoin") reads it the same way. */
 static int chk_join_creator(const struct mxmi_ctx *c, struct mxmi_why *why)
@@ -210,7 +210,7 @@ static int chk_restricted_member(const struct mxmi_ctx *c, struct mxmi_why *why)
 }
 
 /* join 5.2, first half: the authoriser is not a user with sufficient
- * permission to invite (digest 8.15: PL >= invite level). */
+ * permission to invite (conformance/NOTES.md#restricted-join-authoriser: PL >= invite level). */
 static int chk_restricted_unauthorised(const struct mxmi_ctx *c, struct mxmi_why *why)
 {
   const char *auth = c->ev->u.member.join_authorised_via_users_server;
@@ -382,7 +382,7 @@ static int chk_leave_target_banned(const struct mxmi_ctx *c, struct mxmi_why *wh
 }
 
 /* PL(S) >= level and PL(T) < PL(S). With v12 creators both sides may be
- * MXM_PL_INFINITE; infinity < infinity is false (digest 8.12). */
+ * MXM_PL_INFINITE; infinity < infinity is false (conformance/NOTES.md#v12-creators). */
 static int kick_ban_check(const struct mxmi_ctx *c, const char *name)
 {
   return c->pl_sender >= level(c, name) && c->pl_target < c->pl_sender;

@@ -3,7 +3,7 @@
  * (mxm_auth_facts_compute). The rule engine (auth_member.c) only reads the
  * facts; every signature check for membership happens here.
  *
- * 1. Third-party invites (digest 4.1 step 7, 4.2; v1-auth-rules.md 5.3.1):
+ * 1. Third-party invites (v1-auth-rules.md 5.3.1.7; appendices.md §Checking for a Signature):
  *    for an invite whose content has third_party_invite, "any signature in
  *    signed verifies against any public key" of the m.room.third_party_invite
  *    whose state_key is signed.token. Exactly:
@@ -15,9 +15,9 @@
  *        or URL-safe alphabet; a key that does not decode to 32 bytes is
  *        skipped;
  *      - every signature under any entity and any "ed25519:*" key ID is
- *        tried with every key (digest 8.16: the rule names no entity and no
+ *        tried with every key (conformance/NOTES.md#third-party-signed-object: the rule names no entity and no
  *        key ID, so neither is matched; key_validity_url is not consulted,
- *        digest 4.2). Other algorithms are ignored.
+ *        third_party_invites.md §Server behaviour). Other algorithms are ignored.
  *    The fact is computed for every invite that carries third_party_invite,
  *    whatever the earlier steps (banned target, mxid, token, sender) would
  *    decide, so the engine always has a definite fact when it reaches the

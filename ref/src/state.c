@@ -2,7 +2,7 @@
  * state.c: the room state the auth rules read (mxm/state.h). Owns the
  * member map, the map of other state events by (type, state_key), the
  * event-ID index, the server-key list, loading state from JSON, and the
- * power-level lookups with their per-release defaults (digest 3.2). It
+ * power-level lookups with their per-release defaults (m.room.power_levels.yaml; server-server-api.md §Definitions). It
  * authorises nothing: mxm_state_put trusts that its caller decided.
  *
  * Every map is open addressing with linear probing over a power-of-two

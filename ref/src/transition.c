@@ -5,7 +5,7 @@
  *
  * Owns: the cell texts and outcome names. Does not own: whether a change is
  * allowed (auth_member.c); the tables and the auth rules disagree in places
- * (digest 8.1, 8.2, 8.4) and classification never consults the rules.
+ * (conformance/NOTES.md#knock-to-join, #invite-to-knock, #third-party-invite-skips-invite-checks) and classification never consults the rules.
  *
  * Sources (cell texts copied with the code markup removed):
  *   r0   matrix-org/matrix-doc @client_server/r0.5.0 .. r0.6.1,

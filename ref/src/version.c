@@ -2,13 +2,13 @@
  * version.c: the room-version table (v1-v12), spec releases and eras, and the
  * spec-release edit table. Owns data and lookups only; no rule logic.
  *
- * Room-version rows: digest section 3.5, checked column by column against
+ * Room-version rows: column by column from
  * matrix-org/matrix-spec content/rooms/v1.md .. v12.md and the fragments they
  * include (v1-stringy-power-levels.md in v1-v9, v1-floaty-power-levels.md in
  * v1-v5, v1-canonical-json.md / v6-canonical-json.md, the redaction
  * fragments, pdu_v1.yaml / depth_v6.yaml for depth).
  *
- * Spec edits: digest section 3.9, checked against content/changelog/v1.*.md.
+ * Spec edits: conformance/NOTES.md#spec-release-edits, checked against content/changelog/v1.*.md.
  * An edit is in force for the releases [first, last]; some edits reached the
  * texts of a few room versions later than the others (the v6 and v7 pages
  * were only brought in line in v1.14), which scope rows below express as
@@ -64,8 +64,7 @@ const struct mxm_room_version *mxm_room_versions(size_t *count)
   return room_versions;
 }
 
-/* The spec release whose text first defined each room version (digest 0 and
- * 3.9; content/changelog). v1-v6 predate the v1.x releases. */
+/* The spec release whose text first defined each room version (content/changelog/v1.*.md). v1-v6 predate the v1.x releases. */
 enum mxm_spec_release mxm_room_version_first_release(const struct mxm_room_version *rv)
 {
   static const enum mxm_spec_release first[MXM_N_ROOM_VERSIONS] = {
@@ -97,7 +96,7 @@ enum mxm_status mxm_spec_parse(const char *text, enum mxm_spec_release *out)
     return MXM_OK;
   }
   /* The r0 era: the client-server r0.5.0-r0.6.1 and server-server r0.1.x
-   * releases all carry the same membership rule text (digest 1.3, 3.9). */
+   * releases all carry the same membership rule text (conformance/NOTES.md#spec-release-edits). */
   if(strcmp(text, "r0") == 0 || strcmp(text, "r0.5.0") == 0 || strcmp(text, "r0.6.0") == 0 ||
      strcmp(text, "r0.6.1") == 0) {
     *out = MXM_SPEC_R0;
@@ -168,7 +167,7 @@ static_assert(RV_RANGE(1, MXM_N_ROOM_VERSIONS) == RV_ALL, "RV_ALL covers every r
  * source, rooms, late, late_first. `rooms` are the room versions whose text
  * the edit concerns; `late` (a subset of rooms) got the same text only from
  * release `late_first` (late = 0: none). Ordered by first release. Ranges
- * from digest 3.9, checked against content/changelog/v1.*.md; PR numbers are
+ * from content/changelog/v1.*.md and the PRs they name; PR numbers are
  * matrix-org/matrix-spec unless marked otherwise.
  */
 #define MXM_EDIT_LIST(X)                                                                                                                 \

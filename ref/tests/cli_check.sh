@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli_check.sh: shell-level tests of `mxm check` (and the other core-b
+# cli_check.sh: shell-level tests of `mxm check` (and the other rule-engine
 # subcommands: replay, table, classify, api, rules): exit codes, output
 # shape, error messages that name the file and the JSON pointer, --help.
 # Usage: bash cli_check.sh /path/to/mxm

@@ -4,8 +4,8 @@
  * the event it would send (membership, sender, state_key, reason) and the
  * auth verdict on that event, kept apart. Expectations: the endpoint
  * definitions (data/api/client-server/inviting.yaml, joining.yaml,
- * leaving.yaml, kicking.yaml, banning.yaml, knocking.yaml; digest 5, 5.1,
- * 8.9, 8.10) and the auth rules.
+ * leaving.yaml, kicking.yaml, banning.yaml, knocking.yaml; conformance/NOTES.md#kick-of-an-outsider,
+ * #leave-when-never-joined) and the auth rules.
  */
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * keys, the power-levels rule, the unmodelled rules (UNSUPPORTED), and the
  * rule-info table against the row tables. Expectations come from the spec
  * text (content/rooms/fragments/v1-auth-rules.md, rooms/v10.md, v12.md,
- * server-server-api.md "Auth events selection"; digest 3.3, 3.6, 3.9).
+ * server-server-api.md "Auth events selection"; conformance/NOTES.md#spec-release-edits).
  */
 #include <stdio.h>
 #include <string.h>

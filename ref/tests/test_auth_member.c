@@ -4,7 +4,7 @@
  * every room-version family where the text differs. Each row runs for
  * every room version in its mask. Expected verdicts and rule ids come from
  * the spec text (content/rooms/fragments/v1-auth-rules.md, v3-, v8-auth-
- * rules.md, rooms/v6.md .. v12.md; digest 3.4, 3.9) and ref/RULES.md, never
+ * rules.md, rooms/v6.md .. v12.md; conformance/NOTES.md#spec-release-edits) and ref/RULES.md, never
  * from running the code.
  *
  * The signature facts are given per row (mxm_auth_decide), so the member
@@ -147,7 +147,7 @@ static const struct mrow rows[] = {
    M("join"), 0, OK_, OK_, R, "member.join.otherwise", 0},
   {"JR private, invited user", ALL, NULL, &fx_private, "bob", NULL, M("join"), 0, OK_, OK_, R, "member.join.otherwise",
    0},
-  {"no join_rules event, invited user (digest 8.3)", ALL, NULL, &fx_no_jr, "bob", NULL, M("join"), 0, OK_, OK_, R,
+  {"no join_rules event, invited user (NOTES.md#missing-join-rules)", ALL, NULL, &fx_no_jr, "bob", NULL, M("join"), 0, OK_, OK_, R,
    "member.join.otherwise", 0},
   {"join_rules without join_rule, invited user", ALL, NULL, &fx_jr_missing_key, "bob", NULL, M("join"), 0, OK_, OK_, R,
    "member.join.otherwise", 0},
@@ -239,7 +239,7 @@ static const struct mrow rows[] = {
    OK_, MXM_SIG_VALID, R, "member.invite.3pid.sender_mismatch", 0},
   {"3pid: original inviter has left, signature valid (no sender checks)", ALL, NULL, &fx_tpi, "lea", "yan",
    TPI("@yan:example.org", "tik"), 0, OK_, MXM_SIG_VALID, A, "member.invite.3pid.allow", 0},
-  {"3pid: joined target passes (digest 8.4)", ALL, NULL, &fx_tpi, "alice", "joe", TPI("@joe:example.org", "tok"), 0,
+  {"3pid: joined target passes (NOTES.md#third-party-invite-skips-invite-checks)", ALL, NULL, &fx_tpi, "alice", "joe", TPI("@joe:example.org", "tok"), 0,
    OK_, MXM_SIG_VALID, A, "member.invite.3pid.allow", 0},
 
   /* leave: self */
@@ -327,7 +327,7 @@ static const struct mrow rows[] = {
   {"membership not a string", ALL, NULL, &fx_public, "carol", NULL, "{\"membership\": 5}", 0, OK_, OK_, R,
    "member.unknown_membership", 0},
 
-  /* v12 creators: infinite power (digest 3.2, 8.12) */
+  /* v12 creators: infinite power (v12.md; conformance/NOTES.md#v12-creators) */
   {"v12: creator bans mod", V(12), NULL, &fx_v12, "alice", "mod", M("ban"), 0, OK_, OK_, A, "member.ban.allow", 0},
   {"v12: mod cannot ban a creator", V(12), NULL, &fx_v12, "mod", "alice", M("ban"), 0, OK_, OK_, R,
    "member.ban.insufficient_power", 0},

@@ -1,7 +1,7 @@
 /*
  * test_auth_sig.c: the signature facts (auth_sig.c) through the whole
- * decision, mxm_auth_check: the third-party-invite chain (digest 4.1,
- * v1-auth-rules.md 5.3.1 and its successors) and rule 4.2 (v8+: an event
+ * decision, mxm_auth_check: the third-party-invite chain
+ * (v1-auth-rules.md 5.3.1 and its successors) and rule 4.2 (v8+: an event
  * with join_authorised_via_users_server must be signed by that user's
  * server). Expected verdicts and rule ids come from the rule text and
  * ref/RULES.md.
@@ -163,7 +163,7 @@ static const struct tpi_case tpi_cases[] = {
    "is.example", 2, NULL, MXM_ALLOW, "member.invite.3pid.allow"},
   {"3pid: URL-safe key", "@alice:example.org", "@bob:example.org", "@bob:example.org", "tok1", "is1", "is.example",
    1, NULL, MXM_ALLOW, "member.invite.3pid.allow"},
-  {"3pid: any entity name (digest 8.16)", "@alice:example.org", "@bob:example.org", "@bob:example.org", "tok1",
+  {"3pid: any entity name (NOTES.md#third-party-signed-object)", "@alice:example.org", "@bob:example.org", "@bob:example.org", "tok1",
    "is1", "anything.at.all", 0, NULL, MXM_ALLOW, "member.invite.3pid.allow"},
   {"3pid: banned target", "@alice:example.org", "@eve:example.org", "@eve:example.org", "tok1", "is1", "is.example",
    0, NULL, MXM_REJECT, "member.invite.3pid.banned"},

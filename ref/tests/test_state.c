@@ -4,8 +4,8 @@
  *   - put / replace / lookups (membership, profile hash, member event ID,
  *     other state by (type, state_key), third-party invites by token, the
  *     event-ID index, server keys);
- *   - power levels and their defaults per spec release (digest 3.1, 3.2;
- *     m.room.power_levels.yaml; s2s "Definitions"; C-S "Permissions"):
+ *   - power levels and their defaults per spec release
+ *     (m.room.power_levels.yaml; s2s "Definitions"; C-S "Permissions"):
  *     invite 50 before v1.6 and 0 from it, state_default without a PL event
  *     0 before v1.7 and 50 from it, creators 100 without PL in v1-v11,
  *     v12 creators infinite;

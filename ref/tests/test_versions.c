@@ -1,7 +1,7 @@
 /*
  * test_versions.c: the room-version table column by column against the spec
- * (digest 3.5, content/rooms/v1.md..v12.md), spec-release parsing and names,
- * eras, and the spec-edit ranges (digest 3.9, content/changelog/v1.*.md).
+ * (content/rooms/v1.md..v12.md), spec-release parsing and names,
+ * eras, and the spec-edit ranges (conformance/NOTES.md#spec-release-edits, content/changelog/v1.*.md).
  *
  * Each column is written as a 12-character string, one character per room
  * version v1..v12, transcribed from the spec text, so a wrong cell in the
@@ -157,7 +157,7 @@ static void test_releases(void)
 
 static void test_eras(void)
 {
-  /* digest 1.3-1.5: r0 table; v1.1-v1.2 table (knock added); v1.3+ table */
+  /* m.room.member.yaml: r0 table; v1.1-v1.2 table (knock added); v1.3+ table */
   static const struct {
     const char *text;
     enum mxm_era want;

@@ -115,7 +115,7 @@ const char *mxm_state_creator(const struct mxm_state *st);
 int mxm_state_is_v12_creator(const struct mxm_state *st, const char *user_id);
 
 /*
- * A user's power level (digest 3.2): v12 creators MXM_PL_INFINITE; with a
+ * A user's power level (m.room.power_levels.yaml; v12.md): v12 creators MXM_PL_INFINITE; with a
  * power-levels event users[user], else users_default, else 0; with none, the
  * creator 100 and everyone else 0 (v1-v11).
  */
@@ -127,7 +127,7 @@ int64_t mxm_state_user_level(const struct mxm_state *st, const char *user_id);
  * state_default 50 with a PL event, and with none: 0 before v1.7, 50 from). */
 int64_t mxm_state_level(const struct mxm_state *st, const char *name, enum mxm_spec_release release);
 
-/* The power level an event of `type` requires (auth rule 8, digest 3.1):
+/* The power level an event of `type` requires (auth rule 8; server-server-api.md §Definitions):
  * events[type] of the current power levels, else state_default (is_state)
  * or events_default, with the defaults of mxm_state_level. Member events
  * are governed by invite/kick/ban instead and never ask this. An unknown

@@ -1,6 +1,6 @@
 /*
  * mxm/transition.h: what a membership change *means*, per the transition
- * table in the m.room.member schema, one table per spec era (digest 1.3-1.5).
+ * table in the m.room.member schema, one table per spec era (r0.5.0-r0.6.1, v1.1-v1.2, v1.3+).
  *
  * This is interpretation only; whether a change is allowed is mxm/auth.h.
  * The two disagree in documented places (knock->join, invite->knock, 3PID

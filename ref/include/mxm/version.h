@@ -3,8 +3,8 @@
  * spec releases whose rule text the library can follow.
  *
  * Rules ask a column ("does this version have knock?"), never "is v >= 7?".
- * The columns come from the spec digest section 3.5 (per-room-version diff
- * table), checked against matrix-org/matrix-spec content/rooms/v1.md..v12.md.
+ * The columns come from matrix-org/matrix-spec content/rooms/v1.md..v12.md
+ * and the fragments they include.
  */
 #ifndef MXM_VERSION_H
 #define MXM_VERSION_H
@@ -68,7 +68,7 @@ const struct mxm_room_version *mxm_room_versions(size_t *count);
 
 /*
  * Spec releases. The auth-rule text of existing room versions changed between
- * releases (digest 3.9); the library follows the text of one release, by
+ * releases (conformance/NOTES.md#spec-release-edits); the library follows the text of one release, by
  * default the newest. MXM_SPEC_R0 stands for the r0.x era (client-server
  * r0.5.0-r0.6.1, server-server r0.1.x).
  */
@@ -87,7 +87,7 @@ enum mxm_status mxm_spec_parse(const char *text, enum mxm_spec_release *out) MXM
 /* "r0", "v1.1", ... Static. */
 const char *mxm_spec_name(enum mxm_spec_release release);
 
-/* Transition-table eras of the m.room.member schema (digest 1.3-1.5). */
+/* Transition-table eras of the m.room.member schema (r0.5.0-r0.6.1, v1.1-v1.2, v1.3+). */
 enum mxm_era {
   MXM_ERA_R0,   /* r0.5.0 - r0.6.1 */
   MXM_ERA_V1_1, /* v1.1 - v1.2 */
@@ -100,8 +100,8 @@ const char *mxm_era_name(enum mxm_era era);
 enum mxm_era mxm_era_of(enum mxm_spec_release release);
 
 /*
- * Spec-release edits that change a verdict, as data (digest 3.9). Each names
- * the rule it touches and the releases whose text has the *newer* behaviour.
+ * Spec-release edits that change a verdict, as data
+ * (conformance/NOTES.md#spec-release-edits). Each names the rule it touches and the releases whose text has the *newer* behaviour.
  */
 struct mxm_spec_edit {
   const char *id;       /* e.g. "knock.from_invite" */
