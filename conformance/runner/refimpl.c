@@ -199,6 +199,8 @@ struct cached_state {
   struct mxm_json *state; /* owned reference: the "state" array loaded */
   struct mxm_json *hold;  /* owned: what else the entry keeps alive */
   unsigned long used;     /* LRU clock */
+  size_t state_off, state_len, state_depth; /* adapter entries: where the
+                                               "state" value's bytes are in key */
 };
 static struct cached_state cache[STATE_CACHE];
 static unsigned long cache_clock;
@@ -793,35 +795,55 @@ enum { SPAN_STATE, SPAN_OTHER, SPAN_KEYS, N_SPANS };
 
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* The bytes that end a run inside a string ('"', '\\') and outside one
+ * (a string, a bracket, a delimiter, whitespace). */
+static unsigned char str_stop[256], val_stop[256];
+
+static void stop_tables(void)
+{
+  static const char outside[] = "\"{}[],: \t\n\r";
+  size_t k;
+  if(str_stop['"'])
+    return;
+  str_stop['"'] = str_stop['\\'] = 1;
+  for(k = 0; k < sizeof(outside) - 1; k++)
+    val_stop[(unsigned char)outside[k]] = 1;
+}
+
 /* The end of the JSON value starting at p[i] (not checked: the parse
  * checks), or 0 if it is not the start of one or runs off the end; *max
  * gets its deepest nesting. */
-static size_t skip_value(const char *p, size_t n, size_t i, size_t *max)
+static size_t skip_value(const char *text, size_t n, size_t i, size_t *max)
 {
+  const unsigned char *p = (const unsigned char *)text;
   size_t depth = 0;
-  int in_str = 0;
   *max = 0;
   if(i >= n)
     return 0;
   if(p[i] != '{' && p[i] != '[' && p[i] != '"') {
-    while(i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !is_ws(p[i]))
+    while(i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !is_ws((char)p[i]))
       i++;
     return i;
   }
-  for(; i < n; i++) {
-    char c = p[i];
-    if(in_str) {
-      if(c == '\\')
-        i++;
-      else if(c == '"')
-        in_str = 0;
-      if(!in_str && depth == 0)
-        return i + 1; /* a top-level string ended */
+  while(i < n) {
+    unsigned char c = p[i];
+    if(c == '"') {
+      /* a string: runs of plain bytes, then an escape or the end */
+      for(i++;;) {
+        while(i < n && !str_stop[p[i]])
+          i++;
+        if(i >= n)
+          return 0;
+        if(p[i] == '"')
+          break;
+        i += 2; /* a backslash and the byte it escapes */
+      }
+      i++;
+      if(depth == 0)
+        return i; /* a top-level string ended */
       continue;
     }
-    if(c == '"')
-      in_str = 1;
-    else if(c == '{' || c == '[') {
+    if(c == '{' || c == '[') {
       if(++depth > *max)
         *max = depth;
     } else if(c == '}' || c == ']') {
@@ -829,6 +851,28 @@ static size_t skip_value(const char *p, size_t n, size_t i, size_t *max)
         return 0;
       if(--depth == 0)
         return i + 1;
+    }
+    i++;
+    while(i < n && !val_stop[p[i]])
+      i++; /* numbers, literals */
+  }
+  return 0;
+}
+
+/* The end of the value at p[i] when its bytes begin with a kept state's
+ * "state" value, else 0. A value that begins with the bytes of a whole
+ * value skip_value measured is that value (skip_value reads no further
+ * than its end), so this is skip_value's answer without the scan; a
+ * request usually carries a state the cache has. */
+static size_t known_state(const char *p, size_t n, size_t i, size_t *depth)
+{
+  size_t k;
+  for(k = 0; k < STATE_CACHE; k++) {
+    const struct cached_state *e = &cache[k];
+    if(e->key && e->state_len && e->state_len <= n - i &&
+       memcmp(p + i, e->key + e->state_off, e->state_len) == 0) {
+      *depth = e->state_depth;
+      return i + e->state_len;
     }
   }
   return 0;
@@ -866,7 +910,9 @@ static int split_line(const char *p, size_t n, struct span spans[N_SPANS])
       return 0;
     while(i < n && is_ws(p[i]))
       i++;
-    end = skip_value(p, n, i, &depth);
+    end = key_len == 5 && memcmp(p + key, "state", 5) == 0 ? known_state(p, n, i, &depth) : 0;
+    if(end == 0)
+      end = skip_value(p, n, i, &depth);
     if(end == 0)
       return 0;
     for(k = 0; k < N_SPANS; k++)
@@ -904,6 +950,125 @@ static struct mxm_json *parse_span(const char *line, const struct span *sp)
   return j;
 }
 
+/* ---- the event-ID memo ----
+ *
+ * States that differ (another case of the same group, another room
+ * version) mostly share their events, and a v3+ event's ID is its reference
+ * hash: a pure function of the event and the room version. On a cache miss
+ * the fast path looks each state event's bytes up here (with the room
+ * version, compared in full) and computes only the IDs it has not seen; the
+ * state loader is then given them (mxm_state_load_json_ids) and hashes
+ * nothing. At most ID_MEMO entries; when it is full it is emptied. */
+#define ID_MEMO 4096
+struct id_entry {
+  char *key; /* owned: room version id, '|', the event's bytes */
+  size_t key_len;
+  uint64_t hash;
+  char id[MXM_EVENT_ID_MAX];
+};
+static struct id_entry id_memo[2 * ID_MEMO];
+static size_t id_memo_n;
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+  uint64_t h = 1469598103934665603ull;
+  size_t i;
+  for(i = 0; i < n; i++)
+    h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+  return h;
+}
+
+static void id_memo_reset(void)
+{
+  size_t i;
+  for(i = 0; i < 2 * ID_MEMO; i++)
+    free(id_memo[i].key);
+  memset(id_memo, 0, sizeof(id_memo));
+  id_memo_n = 0;
+}
+
+/* The slot of key (its entry, or the free slot where it goes). */
+static struct id_entry *id_slot(const char *key, size_t len, uint64_t h)
+{
+  size_t i = (size_t)h & (2 * ID_MEMO - 1);
+  for(;; i = (i + 1) & (2 * ID_MEMO - 1)) {
+    struct id_entry *e = &id_memo[i];
+    if(!e->key || (e->hash == h && e->key_len == len && memcmp(e->key, key, len) == 0))
+      return e;
+  }
+}
+
+/* The ID of event ev (parsed from its bytes p[0..n)) in room version rv:
+ * remembered, or computed now and remembered. NULL if it cannot be computed
+ * (the state loader then reports what is wrong) or rv carries IDs in its
+ * events. */
+static const char *memo_event_id(const struct mxm_room_version *rv, const char *p, size_t n,
+                                 const struct mxm_json *ev, struct mxmc_buf *kb)
+{
+  struct id_entry *e;
+  struct mxm_error err;
+  char id[MXM_EVENT_ID_MAX];
+  uint64_t h;
+  if(rv->event_id_format == MXM_EVENT_ID_SERVER)
+    return NULL;
+  kb->len = 0;
+  mxmc_buf_printf(kb, "%s|", rv->id);
+  mxmc_buf_addn(kb, p, n);
+  if(kb->failed)
+    return NULL;
+  h = fnv1a(kb->data, kb->len);
+  e = id_slot(kb->data, kb->len, h);
+  if(e->key)
+    return e->id;
+  mxm_error_clear(&err);
+  if(mxm_compute_event_id(ev, rv, id, &err) != MXM_OK)
+    return NULL;
+  if(id_memo_n >= ID_MEMO) {
+    id_memo_reset();
+    e = id_slot(kb->data, kb->len, h);
+  }
+  e->key = malloc(kb->len);
+  if(!e->key)
+    return NULL;
+  memcpy(e->key, kb->data, kb->len);
+  e->key_len = kb->len;
+  e->hash = h;
+  memcpy(e->id, id, sizeof(id));
+  id_memo_n++;
+  return e->id;
+}
+
+/* The IDs of the events of the array value at line[sp] (parsed as arr):
+ * ids[i] for its i-th element, NULL where unknown. 0 when the array's
+ * elements cannot be told apart without parsing (ids then unused). */
+static int span_ids(const char *line, const struct span *sp, const struct mxm_json *arr,
+                    const struct mxm_room_version *rv, const char **ids, size_t n_ids, struct mxmc_buf *kb)
+{
+  size_t i = sp->off, end = sp->off + sp->len, k = 0, depth;
+  if(!sp->len || line[i] != '[')
+    return 0;
+  for(i++;;) {
+    size_t e;
+    while(i < end && is_ws(line[i]))
+      i++;
+    if(i < end && line[i] == ']' && k == 0)
+      return n_ids == 0;
+    e = skip_value(line, end, i, &depth);
+    if(!e || k >= n_ids)
+      return 0;
+    ids[k] = memo_event_id(rv, line + i, e - i, mxm_json_array_get(arr, k), kb);
+    k++;
+    i = e;
+    while(i < end && is_ws(line[i]))
+      i++;
+    if(i < end && line[i] == ',') {
+      i++;
+      continue;
+    }
+    return i < end && line[i] == ']' && k == n_ids;
+  }
+}
+
 /* The fast path: 1 with *req (the line without its state values) and
  * line_entry set, or 0 for the slow path. */
 static int fast_request(const char *line, size_t n, struct mxm_json **req)
@@ -914,8 +1079,9 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
   const char *type, *rvs;
   const struct mxm_room_version *rv;
   struct cached_state *e;
-  size_t i, at = 0;
+  size_t i, at = 0, state_off = 0;
   *req = NULL;
+  stop_tables();
   if(!split_line(line, n, spans))
     return 0;
   /* the rest of the line, in order, each range replaced by 0 */
@@ -941,6 +1107,8 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
   mxmc_buf_printf(&key, "B%s|", rv->id);
   for(i = 0; i < N_SPANS; i++) {
     mxmc_buf_printf(&key, "%zu|", spans[i].len);
+    if(i == SPAN_STATE)
+      state_off = key.len;
     mxmc_buf_addn(&key, line + spans[i].off, spans[i].len);
   }
   if(key.failed)
@@ -950,6 +1118,8 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
     struct mxm_json *tmp = mxm_json_new_object(), *resp = mxm_json_new_object();
     struct mxm_json *state = parse_span(line, &spans[SPAN_STATE]);
     struct mxm_state *st = NULL;
+    struct mxmc_ids ids;
+    int have_ids = 0;
     int ok = tmp && resp && state && key.len <= STATE_CACHE_BYTES / 2 &&
              mxm_json_object_set(tmp, "state", mxm_json_ref(state)) == MXM_OK;
     for(i = SPAN_OTHER; ok && i < N_SPANS; i++) {
@@ -959,8 +1129,31 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
       v = parse_span(line, &spans[i]);
       ok = v && mxm_json_object_set(tmp, i == SPAN_OTHER ? "other_events" : "server_keys", v) == MXM_OK;
     }
+    memset(&ids, 0, sizeof(ids));
+    if(ok) {
+      /* the IDs the memo knows or computes now, so the loader hashes none */
+      const struct mxm_json *other = mxm_json_get(tmp, "other_events");
+      struct mxmc_buf kb = {0};
+      size_t n_state = mxm_json_array_len(state), n_other = mxm_json_array_len(other);
+      const char **all = calloc(n_state + n_other + 1, sizeof(*all));
+      if(all && span_ids(line, &spans[SPAN_STATE], state, rv, all, n_state, &kb) &&
+         (!spans[SPAN_OTHER].len ||
+          span_ids(line, &spans[SPAN_OTHER], other, rv, all + n_state, n_other, &kb))) {
+        ids.state = all;
+        ids.n_state = n_state;
+        ids.other = all + n_state;
+        ids.n_other = spans[SPAN_OTHER].len ? n_other : 0;
+        have_ids = 1;
+      } else {
+        free(all);
+        all = NULL;
+      }
+      mxmc_buf_free(&kb);
+    }
     /* loaded exactly as the slow path would; one that fails is left to it */
-    ok = ok && mxm_state_new(rv, &st) == MXM_OK && load_state(tmp, &resp, st, NULL) == 0;
+    ok = ok && mxm_state_new(rv, &st) == MXM_OK && load_state(tmp, &resp, st, have_ids ? &ids : NULL) == 0;
+    if(have_ids)
+      free((void *)(uintptr_t)ids.state);
     mxm_json_free(&resp);
     if(!ok) {
       mxm_state_free(&st);
@@ -971,6 +1164,9 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
     {
       size_t key_len = key.len; /* before mxmc_buf_take resets it */
       e = cache_put(mxmc_buf_take(&key), key_len, st, state, tmp);
+      e->state_off = state_off;
+      e->state_len = spans[SPAN_STATE].len;
+      e->state_depth = spans[SPAN_STATE].depth;
     }
   }
   mxmc_buf_free(&key);
@@ -1052,5 +1248,6 @@ int mxmc_ref_serve(FILE *in, FILE *out, const char *name)
   if(stats && *stats)
     fprintf(stderr, "mxm-ref-adapter: state cache: %zu hits, %zu misses\n", cache_stats.hits, cache_stats.misses);
   mxmc_ref_cache_reset();
+  id_memo_reset();
   return rc;
 }

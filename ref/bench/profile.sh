@@ -4,10 +4,13 @@
 # counters, which virtual machines often lack: `perf stat -e instructions
 # true` says "<not supported>" there).
 #
-#   ref/bench/profile.sh [BUILD_DIR] [OUT_DIR]
+#   ref/bench/profile.sh [BUILD_DIR] [OUT_DIR] [REQUESTS]
 #
 # BUILD_DIR defaults to build/default (RelWithDebInfo), OUT_DIR to
-# build/profile. Run from the repository root. For each path it writes
+# build/profile. REQUESTS, a file of adapter request lines (what
+# `mxm-conform --dump-requests FILE` writes), adds a profile of
+# mxm-ref-adapter answering them: its instructions per request are the
+# total over the number of lines (the hello and start-up included). Run from the repository root. For each path it writes
 # OUT_DIR/<path>.callgrind and prints the inclusive top functions; the
 # instructions per operation are the "PROGRAM TOTALS" divided by the call
 # count of the per-operation function, which the script prints too.
@@ -22,7 +25,9 @@ mkdir -p "$out"
 
 # name | timed loop | per-operation function | mxm-bench arguments
 profiles='
+jsonc_parse|run_jsonc|mxmi_json_parse_jsonc|--only verdict
 json_parse|run_json_parse|mxm_json_parse|--only verdict
+json_parse_slow|run_json_slow|mxmi_json_parse_slow|--only verdict
 bytes_to_verdict|run_full|mxm_event_parse|--only verdict
 auth_decide|run_decide|mxm_auth_decide|--only decide
 replay|run_replay|mxm_room_apply|--only scale --sizes 1000
@@ -44,3 +49,16 @@ echo "$profiles" | while IFS='|' read -r name loop per args; do
   callgrind_annotate --inclusive=yes "$out/$name.callgrind" 2>/dev/null | sed -n '/PROGRAM TOTALS/,$p' |
     grep -v -E 'bench_|libc_start|below main|ld-linux|PROGRAM TOTALS|^-|Ir  *file|[)] +ref/' | grep . | head -25
 done
+
+if [ -n "${3:-}" ]; then
+  reqs=$3
+  [ -r "$reqs" ] || { echo "profile.sh: cannot read $reqs" >&2; exit 2; }
+  rm -f "$out"/adapter.callgrind
+  valgrind --tool=callgrind --callgrind-out-file="$out/adapter.callgrind" "$build/bin/mxm-ref-adapter" \
+    <"$reqs" >/dev/null 2>&1
+  lines=$(wc -l <"$reqs")
+  total=$(callgrind_annotate "$out/adapter.callgrind" 2>/dev/null | grep "PROGRAM TOTALS" | awk '{print $1}' | tr -d ,)
+  echo "== adapter: $total instructions, $lines requests, $((total / lines)) per request"
+  callgrind_annotate --inclusive=yes "$out/adapter.callgrind" 2>/dev/null | sed -n '/PROGRAM TOTALS/,$p' |
+    grep -v -E 'libc_start|below main|ld-linux|PROGRAM TOTALS|^-|Ir  *file|[)] +(ref|conformance)/' | grep . | head -25
+fi

@@ -301,36 +301,440 @@ static int is_json_ws(char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **out,
-                               struct mxm_error *err)
+/* ---- the single-pass parser ----
+ *
+ * The usual input (an event, a request line) is parsed here in one pass that
+ * checks the grammar, the UTF-8 and the pre-scan's rules while it builds the
+ * json-c values, with json-c's own constructors, so the tree is the one
+ * json-c would build (duplicate keys: the last value in the first key's
+ * place, as json_object_object_add does). It covers only what it can build
+ * exactly as json-c does, and gives up on everything else: any error, a
+ * number with a fraction or an exponent, an integer of more than 18 digits,
+ * a \u escape of a surrogate or (in a key) of U+0000, nesting beyond
+ * MXM_JSON_MAX_DEPTH, input beyond INT32_MAX bytes. Giving up is never an
+ * answer: the input then goes through the pre-scan and json-c
+ * (parse_slow), so every error, its message and offset, and every limit are
+ * exactly those of that path. ref/tests/test_json_fast.c checks that both
+ * paths agree on every input it makes. */
+
+/* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char plain_byte[256] = {
+#define P4(a) a, a, a, a
+#define P16(a) P4(a), P4(a), P4(a), P4(a)
+  P16(0), P16(0), /* 0x00-0x1F: control characters */
+  1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20-0x2F: '"' */
+  P16(1), /* 0x30-0x3F */
+  P16(1), /* 0x40-0x4F */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50-0x5F: '\\' */
+  P16(1), P16(1), /* 0x60-0x7F */
+  P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0) /* 0x80-0xFF */
+#undef P16
+#undef P4
+};
+
+struct fast {
+  const unsigned char *p;
+  size_t len, i;
+  struct mxmi_json_stats t;
+  size_t top;
+  char buf[2048]; /* scratch, used as a stack: the keys being parsed (each
+                     with its NUL), then a string with its escapes decoded */
+};
+
+/* Room for n bytes of scratch. The scratch never grows: the fast path
+ * allocates nothing of its own (so the allocation-failure hook sees the
+ * same points on both paths); a longer key or escaped string gives up. */
+static int fast_reserve(const struct fast *f, size_t n)
 {
-  return mxmi_json_parse_stats(buf, len, out, NULL, err);
+  return n <= sizeof(f->buf);
 }
 
-enum mxm_status mxmi_json_parse_stats(const char *buf, size_t len, struct mxm_json **out,
-                                      struct mxmi_json_stats *stats, struct mxm_error *err)
+static void fast_ws(struct fast *f)
+{
+  while(f->i < f->len) {
+    unsigned char c = f->p[f->i];
+    if(c != ' ' && c != '\n' && c != '\t' && c != '\r')
+      break;
+    f->t.ws++;
+    f->i++;
+  }
+}
+
+static int hex4(const unsigned char *p, uint32_t *out)
+{
+  uint32_t v = 0;
+  int k;
+  for(k = 0; k < 4; k++) {
+    unsigned char c = p[k];
+    v <<= 4;
+    if(c >= '0' && c <= '9')
+      v |= (uint32_t)(c - '0');
+    else if(c >= 'a' && c <= 'f')
+      v |= (uint32_t)(c - 'a' + 10);
+    else if(c >= 'A' && c <= 'F')
+      v |= (uint32_t)(c - 'A' + 10);
+    else
+      return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+/* The length of the well-formed UTF-8 sequence (RFC 3629) at p[0], or 0. */
+static size_t utf8_len(const unsigned char *p, size_t avail)
+{
+  unsigned char c = p[0];
+  size_t need, k;
+  uint32_t cp, min;
+  if(c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+    cp = c & 0x1F;
+    min = 0x80;
+  } else if(c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    cp = c & 0x0F;
+    min = 0x800;
+  } else if(c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    cp = c & 0x07;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if(avail < need + 1)
+    return 0;
+  for(k = 1; k <= need; k++) {
+    if((p[k] & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (p[k] & 0x3F);
+  }
+  if(cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return need + 1;
+}
+
+/* Append code point cp as UTF-8 to the scratch at *o (room reserved). */
+static size_t put_utf8(char *o, uint32_t cp)
+{
+  if(cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if(cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if(cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* The string whose opening quote is at p[i]. 1 with *s, *n: a value's
+ * bytes as they are in the input (no escape: *s points into it) or decoded
+ * into the scratch at f->top; a key always goes to the scratch at f->top,
+ * NUL-terminated. 0: give up. */
+static int fast_string(struct fast *f, int key, const char **s, size_t *n)
+{
+  const unsigned char *p = f->p;
+  size_t i = f->i + 1, start = i, len = f->len, o = f->top, o0 = f->top;
+  int decoded = 0; /* an escape was seen: the bytes go to the scratch from there on */
+  for(;;) {
+    unsigned char c;
+    size_t run = i;
+    while(i < len && plain_byte[p[i]])
+      i++;
+    if(i >= len)
+      return 0;
+    c = p[i];
+    if(c >= 0x80) {
+      size_t k = utf8_len(p + i, len - i);
+      if(!k)
+        return 0;
+      i += k;
+    }
+    if(decoded) {
+      if(!fast_reserve(f, o + (i - run) + 4)) /* the run, an escape's bytes, the NUL */
+        return 0;
+      memcpy(f->buf + o, p + run, i - run);
+      o += i - run;
+    }
+    if(c == '"')
+      break;
+    if(c >= 0x80)
+      continue;
+    if(c != '\\' || i + 1 >= len)
+      return 0; /* a raw control character, or the end */
+    if(!decoded) {
+      /* the first escape: what came before it, then everything decoded
+       * into the scratch */
+      if(!fast_reserve(f, o0 + (i - start) + 4))
+        return 0;
+      memcpy(f->buf + o0, p + start, i - start);
+      o = o0 + (i - start);
+      decoded = 1;
+    }
+    c = p[i + 1];
+    if(c == 'u') {
+      uint32_t cp;
+      if(i + 6 > len || !hex4(p + i + 2, &cp))
+        return 0;
+      if((cp >= 0xD800 && cp <= 0xDFFF) || (key && cp == 0))
+        return 0; /* surrogates: json-c's own rules; U+0000 in a key: refused by the slow path */
+      o += put_utf8(f->buf + o, cp); /* at most 3 bytes: room was made above */
+      f->t.esc_shrink += 5;
+      i += 6;
+    } else {
+      static const char esc_in[] = "\"\\/bfnrt", esc_out[] = "\"\\/\b\f\n\r\t";
+      const char *at = memchr(esc_in, c, sizeof(esc_in) - 1);
+      if(!at)
+        return 0;
+      f->buf[o++] = esc_out[at - esc_in];
+      f->t.esc_shrink += c == '/'; /* \/ becomes / */
+      i += 2;
+    }
+  }
+  if(!decoded && key) {
+    if(!fast_reserve(f, o0 + (i - start) + 1))
+      return 0;
+    memcpy(f->buf + o0, p + start, i - start);
+    o = o0 + (i - start);
+    decoded = 1;
+  }
+  if(decoded) {
+    f->buf[o] = '\0';
+    *s = f->buf + o0;
+    *n = o - o0;
+  } else {
+    *s = (const char *)p + start;
+    *n = i - start;
+  }
+  f->i = i + 1;
+  return 1;
+}
+
+/* An integer of at most 18 digits at p[i] (the grammar's: no leading zero);
+ * 0 to give up. */
+static int fast_int(struct fast *f, int64_t *v)
+{
+  const unsigned char *p = f->p;
+  size_t i = f->i, len = f->len, d0;
+  int neg = 0;
+  int64_t x = 0;
+  if(p[i] == '-') {
+    neg = 1;
+    i++;
+  }
+  d0 = i;
+  if(i < len && p[i] == '0')
+    i++;
+  else
+    while(i < len && p[i] >= '0' && p[i] <= '9') {
+      if(i - d0 == 18)
+        return 0; /* more than 18 digits: 10^18 <= |x|, too near the edge of int64 */
+      x = x * 10 + (p[i++] - '0');
+    }
+  /* no digit, a digit after a leading zero, a fraction, an exponent */
+  if(i == d0 || (i < len && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == 'e' || p[i] == 'E')))
+    return 0;
+  if(i - d0 >= 16)
+    f->t.n_long_int++;
+  if(neg && i - d0 == 1 && p[d0] == '0')
+    f->t.num_shrink += 1; /* "-0" is written "0" */
+  *v = neg ? -x : x;
+  f->i = i;
+  return 1;
+}
+
+/* The object keys Matrix events and adapter requests use most, by length
+ * (known_from[n] is the first of length n): parsed, they are handed to json-c
+ * as constants (JSON_C_OBJECT_KEY_IS_CONSTANT), so json-c neither copies nor
+ * frees them. The same key string, the same tree: only who owns the key's
+ * bytes differs. */
+static const char *const known_keys[] = {
+  "id", "age", "ban", "via", "body", "call", "kick", "mxid", "room", "type", "allow", "depth", "event", "state",
+  "steps", "token", "users", "age_ts", "caller", "events", "hashes", "invite", "origin", "reason", "redact",
+  "sender", "sha256", "signed", "target", "content", "creator", "redacts", "room_id", "endpoint", "event_id",
+  "unsigned", "is_direct", "join_rule", "state_key", "avatar_url", "event_text", "m.federate", "membership",
+  "prev_state", "public_key", "signatures", "auth_events", "displayname", "prev_events", "public_keys",
+  "server_keys", "display_name", "other_events", "prev_content", "room_version", "spec_release",
+  "notifications", "state_default", "users_default", "events_default", "replaces_state", "key_validity_url",
+  "origin_server_ts", "check_auth_events", "history_visibility", "third_party_invite", "additional_creators",
+  "join_authorised_via_users_server"};
+static const unsigned char known_from[] = {
+  0, 0, 0, 1, 4, 10, 17, 29, 33, 36, 39, 46, 51, 56, 59, 61, 61, 63, 64, 66, 67, 67, 67, 67, 67, 67,
+  67, 67, 67, 67, 67, 67, 67, 68};
+
+/* The constant for key k of n bytes, or NULL. */
+static const char *known_key(const char *k, size_t n)
+{
+  size_t i;
+  if(n + 1 >= sizeof(known_from))
+    return NULL;
+  for(i = known_from[n]; i < known_from[n + 1]; i++)
+    if(memcmp(k, known_keys[i], n) == 0)
+      return known_keys[i];
+  return NULL;
+}
+
+/* One value at p[i] (no whitespace before it). 1 with *out (NULL for JSON
+ * null), 0 to give up (nothing is left allocated). */
+static int fast_value(struct fast *f, size_t depth, struct json_object **out)
+{
+  const unsigned char *p = f->p;
+  size_t len = f->len;
+  unsigned char c;
+  *out = NULL;
+  if(f->i >= len)
+    return 0;
+  c = p[f->i];
+  if(c == '{' || c == '[') {
+    struct json_object *o;
+    if(++depth > MXM_JSON_MAX_DEPTH)
+      return 0;
+    if(depth > f->t.max_depth)
+      f->t.max_depth = depth;
+    o = c == '{' ? json_object_new_object() : json_object_new_array();
+    if(!o)
+      return 0;
+    f->i++;
+    fast_ws(f);
+    if(f->i < len && p[f->i] == (c == '{' ? '}' : ']')) {
+      f->i++;
+      *out = o;
+      return 1;
+    }
+    for(;;) {
+      struct json_object *v;
+      if(c == '{') {
+        const char *k;
+        size_t kn, at = f->top;
+        int added;
+        if(f->i >= len || p[f->i] != '"' || !fast_string(f, 1, &k, &kn))
+          goto fail;
+        f->t.n_keys++;
+        /* the key stays on the scratch while its value is parsed (the
+         * scratch may move: it is found again by its offset) */
+        f->top = at + kn + 1;
+        fast_ws(f);
+        if(f->i >= len || p[f->i] != ':' || (f->i++, fast_ws(f), !fast_value(f, depth, &v))) {
+          f->top = at;
+          goto fail;
+        }
+        f->top = at;
+        {
+          const char *known = known_key(f->buf + at, kn);
+          /* json-c copies any other key */
+          added = (known ? json_object_object_add_ex(o, known, v, JSON_C_OBJECT_KEY_IS_CONSTANT)
+                         : json_object_object_add(o, f->buf + at, v)) == 0;
+        }
+        if(!added) {
+          json_object_put(v);
+          goto fail;
+        }
+      } else {
+        if(!fast_value(f, depth, &v))
+          goto fail;
+        if(json_object_array_add(o, v) != 0) {
+          json_object_put(v);
+          goto fail;
+        }
+      }
+      fast_ws(f);
+      if(f->i >= len)
+        goto fail;
+      if(p[f->i] == ',') {
+        f->i++;
+        fast_ws(f);
+        continue;
+      }
+      if(p[f->i] == (c == '{' ? '}' : ']')) {
+        f->i++;
+        *out = o;
+        return 1;
+      }
+      goto fail;
+    }
+  fail:
+    json_object_put(o);
+    return 0;
+  }
+  if(c == '"') {
+    const char *s;
+    size_t n;
+    if(!fast_string(f, 0, &s, &n))
+      return 0;
+    *out = json_object_new_string_len(s, (int)n);
+    return *out != NULL;
+  }
+  if(c == '-' || (c >= '0' && c <= '9')) {
+    int64_t v;
+    if(!fast_int(f, &v))
+      return 0;
+    *out = json_object_new_int64(v);
+    return *out != NULL;
+  }
+  if(c == 't' && len - f->i >= 4 && memcmp(p + f->i, "true", 4) == 0) {
+    f->i += 4;
+    *out = json_object_new_boolean(1);
+    return *out != NULL;
+  }
+  if(c == 'f' && len - f->i >= 5 && memcmp(p + f->i, "false", 5) == 0) {
+    f->i += 5;
+    *out = json_object_new_boolean(0);
+    return *out != NULL;
+  }
+  if(c == 'n' && len - f->i >= 4 && memcmp(p + f->i, "null", 4) == 0) {
+    f->i += 4;
+    return 1;
+  }
+  return 0;
+}
+
+/* 1 with *out (NULLM for a top-level null) and *stats; 0 to give up. */
+static int parse_fast(const char *buf, size_t len, struct mxm_json **out, struct mxmi_json_stats *stats)
+{
+  struct fast f;
+  struct json_object *obj = NULL;
+  int ok;
+  memset(&f.t, 0, sizeof(f.t));
+  f.p = (const unsigned char *)buf;
+  f.len = len;
+  f.i = 0;
+  f.top = 0;
+  fast_ws(&f);
+  ok = fast_value(&f, 0, &obj);
+  if(ok) {
+    fast_ws(&f);
+    ok = f.i == len;
+  }
+  if(!ok) {
+    json_object_put(obj);
+    return 0;
+  }
+  if(stats)
+    *stats = f.t;
+  *out = obj ? MJ(obj) : NULLM;
+  return 1;
+}
+
+/* The pre-scan, then json-c: the path that reports every error. */
+static enum mxm_status parse_slow(const char *buf, size_t len, struct mxm_json **out, struct mxmi_json_stats *stats,
+                                  struct mxm_error *err)
 {
   struct json_tokener *tok = NULL;
   struct json_object *obj = NULL;
   enum json_tokener_error jerr;
-  const char *nul;
   size_t end;
   enum mxm_status st = MXM_OK;
-
-  if(!out)
-    return mxm_error_set(err, MXM_E_USAGE, "", "no output pointer");
-  *out = NULL;
-  if(!buf && len)
-    return mxm_error_set(err, MXM_E_USAGE, "", "NULL buffer with non-zero length");
-  if(len == 0)
-    return mxm_error_set(err, MXM_E_MALFORMED, "", "empty input: expected a JSON value");
-  if(len > (size_t)INT32_MAX)
-    return mxm_error_set(err, MXM_E_TOO_BIG, "", "input of %zu bytes is too large to parse", len);
-  /* A raw NUL byte is never valid JSON (control characters must be escaped
-   * inside strings), and json-c would treat it as end of input. */
-  nul = memchr(buf, '\0', len);
-  if(nul)
-    return mxm_error_set(err, MXM_E_MALFORMED, "", "NUL byte at offset %zu", (size_t)(nul - buf));
 
   {
     size_t bad = 0;
@@ -389,6 +793,91 @@ fail:
   json_object_put(obj);
   json_tokener_free(tok);
   return st;
+}
+
+
+enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **out,
+                               struct mxm_error *err)
+{
+  return mxmi_json_parse_stats(buf, len, out, NULL, err);
+}
+
+/* The checks both paths share; 1 to go on. */
+static int parse_checks(const char *buf, size_t len, struct mxm_json **out, struct mxm_error *err,
+                        enum mxm_status *st)
+{
+  const char *nul;
+  *st = MXM_OK;
+  if(!out) {
+    *st = mxm_error_set(err, MXM_E_USAGE, "", "no output pointer");
+    return 0;
+  }
+  *out = NULL;
+  if(!buf && len)
+    *st = mxm_error_set(err, MXM_E_USAGE, "", "NULL buffer with non-zero length");
+  else if(len == 0)
+    *st = mxm_error_set(err, MXM_E_MALFORMED, "", "empty input: expected a JSON value");
+  else if(len > (size_t)INT32_MAX)
+    *st = mxm_error_set(err, MXM_E_TOO_BIG, "", "input of %zu bytes is too large to parse", len);
+  /* A raw NUL byte is never valid JSON (control characters must be escaped
+   * inside strings), and json-c would treat it as end of input. */
+  else if((nul = memchr(buf, '\0', len)) != NULL)
+    *st = mxm_error_set(err, MXM_E_MALFORMED, "", "NUL byte at offset %zu", (size_t)(nul - buf));
+  return *st == MXM_OK;
+}
+
+enum mxm_status mxmi_json_parse_stats(const char *buf, size_t len, struct mxm_json **out,
+                                      struct mxmi_json_stats *stats, struct mxm_error *err)
+{
+  enum mxm_status st;
+  if(!parse_checks(buf, len, out, err, &st))
+    return st;
+  if(parse_fast(buf, len, out, stats)) {
+    /* the same two allocation points as the slow path's tokenizer and parse */
+    if(mxmi_alloc_fails()) {
+      mxm_json_free(out);
+      return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory creating the JSON tokenizer");
+    }
+    if(mxmi_alloc_fails()) {
+      mxm_json_free(out);
+      return mxm_error_set(err, MXM_E_NOMEM, "", "out of memory parsing JSON");
+    }
+    return MXM_OK;
+  }
+  return parse_slow(buf, len, out, stats, err);
+}
+
+enum mxm_status mxmi_json_parse_slow(const char *buf, size_t len, struct mxm_json **out,
+                                     struct mxmi_json_stats *stats, struct mxm_error *err)
+{
+  enum mxm_status st;
+  if(!parse_checks(buf, len, out, err, &st))
+    return st;
+  return parse_slow(buf, len, out, stats, err);
+}
+
+enum mxm_status mxmi_json_parse_jsonc(const char *buf, size_t len, struct mxm_json **out)
+{
+  struct json_tokener *tok;
+  struct json_object *obj;
+  enum json_tokener_error jerr;
+  *out = NULL;
+  if(len > (size_t)INT32_MAX || !(tok = json_tokener_new_ex(MXM_JSON_MAX_DEPTH)))
+    return MXM_E_NOMEM;
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+  obj = json_tokener_parse_ex(tok, buf, (int)len);
+  jerr = json_tokener_get_error(tok);
+  if(jerr == json_tokener_continue) {
+    obj = json_tokener_parse_ex(tok, " ", 1);
+    jerr = json_tokener_get_error(tok);
+  }
+  json_tokener_free(tok);
+  if(jerr != json_tokener_success) {
+    json_object_put(obj);
+    return MXM_E_MALFORMED;
+  }
+  *out = obj ? MJ(obj) : NULLM;
+  return MXM_OK;
 }
 
 void mxm_json_free(struct mxm_json **jp)

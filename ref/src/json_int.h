@@ -40,4 +40,15 @@ struct mxmi_json_stats {
 enum mxm_status mxmi_json_parse_stats(const char *buf, size_t len, struct mxm_json **out,
                                       struct mxmi_json_stats *stats, struct mxm_error *err);
 
+/* The pre-scan and json-c only, never the single-pass parser: what
+ * mxm_json_parse did before it, kept so that a test can hold the two to the
+ * same answer on every input (ref/tests/test_json_fast.c). */
+enum mxm_status mxmi_json_parse_slow(const char *buf, size_t len, struct mxm_json **out,
+                                     struct mxmi_json_stats *stats, struct mxm_error *err);
+
+/* json-c's strict tokenizer alone: no NUL check, no pre-scan, no error
+ * text. The baseline of mxm-bench's verdict section ("json-c parse-only"):
+ * the bench may not include json-c itself. */
+enum mxm_status mxmi_json_parse_jsonc(const char *buf, size_t len, struct mxm_json **out);
+
 #endif /* MXM_JSON_INT_H */
