@@ -22,8 +22,9 @@ case, then a line {"summary": {...}}):
     the last word are the name, the last is the version ("Synapse 1.150.0 (…)" -> "Synapse",
     "1.150.0"). An adapter's hello name must therefore start with "<name> <version>".
   * per case: `outcome` (PASS, FAIL, XFAIL, XPASS, ERROR, SKIP), `file`, `tcId`,
-    `roomVersion`, `kind`. Layers are the `kind`s of the cases that ran (not SKIP), room
-    versions the `roomVersion`s of the cases that ran.
+    `roomVersion`, `kind`, `specRelease`. Layers are the `kind`s of the cases that ran (not
+    SKIP), room versions the `roomVersion`s of the cases that ran; transition cases have no
+    room version, and the eras they ran at (their `specRelease`) are listed instead.
 What it reads from the expected-failures file: each entry's file, tcId and reason. Entries
 that matched a case reported XFAIL are grouped by their reason text, one line per distinct
 reason (one divergence), followed by the cases and the room versions they matched there; the
@@ -137,23 +138,29 @@ def section(report_path, xfail_path):
         raise InputError("%s: summary has no implementation name" % report_path)
     name, version = name_version(impl)
     counts = {k: 0 for k in ("PASS", "FAIL", "XFAIL", "XPASS", "ERROR", "SKIP")}
-    layers, rvs, xfailed = set(), set(), {}
+    layers, rvs, eras, xfailed = set(), set(), set(), {}
     for c in cases:
         outcome = c.get("outcome")
         if outcome not in counts:
             raise InputError("%s: unknown outcome %r" % (report_path, outcome))
         counts[outcome] += 1
+        # A transition case has no room version: it runs at a spec era ("v1.3").
+        era = str(c.get("specRelease", "")) if c.get("kind") == "transition" else ""
         if outcome != "SKIP":
             layers.add(str(c.get("kind", "auth")))
             rvs.add(str(c.get("roomVersion", "")))
+            if era:
+                eras.add(era)
         if outcome == "XFAIL":
             xfailed.setdefault((c.get("file"), c.get("tcId")), set()).add(
-                str(c.get("roomVersion", "")))
+                "era " + era if era else str(c.get("roomVersion", "")))
     rvs.discard("")
     layer_text = ", ".join(sorted(layers, key=lambda l: (LAYER_ORDER.index(l)
                                                          if l in LAYER_ORDER else 99, l)))
+    where_text = "; ".join(filter(None, [ranges(rvs), "transition era %s" % ", ".join(sorted(eras))
+                                         if eras else ""]))
     row = "| %s | %s | %s | %s | %d | %d | %d | %d | %d | %d |" % (
-        name, version, layer_text or "–", ranges(rvs) or "–", counts["PASS"], counts["FAIL"],
+        name, version, layer_text or "–", where_text or "–", counts["PASS"], counts["FAIL"],
         counts["XFAIL"], counts["XPASS"], counts["ERROR"], counts["SKIP"])
     groups = {}  # reason -> cases, in the file's order: one line per distinct divergence
     if xfail_path:
@@ -162,8 +169,11 @@ def section(report_path, xfail_path):
             if key not in xfailed:
                 continue
             reason = " ".join(str(e.get("reason", "")).split())
-            groups.setdefault(reason, []).append("`%s#%s` (v%s)" % (key[0], key[1],
-                                                                  ranges(xfailed[key])))
+            seen = xfailed[key]
+            eras_seen = sorted(v for v in seen if v.startswith("era "))
+            label = ", ".join(filter(None, ["v" + ranges(seen - set(eras_seen))
+                                            if seen - set(eras_seen) else ""] + eras_seen))
+            groups.setdefault(reason, []).append("`%s#%s` (%s)" % (key[0], key[1], label))
     lines = ["- %s Cases: %s." % (reason.rstrip(), ", ".join(where))
              for reason, where in groups.items()]
     return name, row, lines

@@ -10,8 +10,12 @@
 #   MXM_SETUP_SYNAPSE=1 bash scripts/setup.sh
 #                                    also the Debian python3-* packages the Synapse adapter
 #                                    (conformance/adapters/synapse/) imports under /usr/bin/python3
+#   MXM_SETUP_CLIENTS=1 bash scripts/setup.sh
+#                                    also the two client libraries of the client adapters:
+#                                    Debian's python3-matrix-nio, and Node with npm plus the
+#                                    pinned matrix-js-sdk (npm ci in conformance/adapters/matrix-js-sdk/)
 #
-# Exit codes: 0 everything installed; 1 not root / no apt-get; 2 apt-get failed.
+# Exit codes: 0 everything installed; 1 not root / no apt-get; 2 apt-get or npm failed.
 set -euo pipefail
 
 die() { echo "setup.sh: error: $*" >&2; exit "${2:-1}"; }
@@ -65,6 +69,21 @@ if [ "${MXM_SETUP_SYNAPSE:-0}" = 1 ]; then
          python3-yaml python3-packaging)
 fi
 
+# Optional group MXM_SETUP_CLIENTS=1: the client libraries behind the client adapters.
+#   python3-matrix-nio               matrix-nio itself, for conformance/adapters/matrix-nio/
+#                                    (imported by Debian's /usr/bin/python3; it pulls in its own
+#                                    python3-* dependencies: aiohttp, jsonschema, olm, ...)
+#   nodejs npm                       only when no node is on PATH: the runtime and the client that
+#                                    installs matrix-js-sdk from the npm registry. matrix-js-sdk
+#                                    37.5.0 (the newest release that supports Node 20) needs Node 20
+#                                    or newer; Debian bookworm's nodejs is 18, so on a machine with
+#                                    only that the adapter's test reports itself skipped
+if [ "${MXM_SETUP_CLIENTS:-0}" = 1 ]; then
+  PKGS+=(python3-matrix-nio)
+  if ! command -v node >/dev/null 2>&1; then PKGS+=(nodejs); fi
+  if ! command -v npm >/dev/null 2>&1; then PKGS+=(npm); fi
+fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -85,4 +104,19 @@ for t in cmake gcc clang-14 pkg-config; do
 done
 pkg-config --exists json-c || die "pkg-config cannot find json-c" 2
 pkg-config --exists libsodium || die "pkg-config cannot find libsodium" 2
+
+# matrix-js-sdk, exactly the version and dependency tree of the committed package-lock.json,
+# into conformance/adapters/matrix-js-sdk/node_modules (not committed). --ignore-scripts: no
+# package of that tree needs an install script, and none is run.
+if [ "${MXM_SETUP_CLIENTS:-0}" = 1 ]; then
+  js_dir="$(cd "$(dirname "$0")/.." && pwd)/conformance/adapters/matrix-js-sdk"
+  if [ -f "$js_dir/node_modules/matrix-js-sdk/package.json" ] &&
+     cmp -s "$js_dir/package-lock.json" "$js_dir/node_modules/.package-lock.json.mxm"; then
+    echo "setup.sh: matrix-js-sdk already installed in $js_dir"
+  else
+    echo "setup.sh: npm ci in $js_dir"
+    (cd "$js_dir" && npm ci --no-audit --no-fund --ignore-scripts) || die "npm ci failed" 2
+    cp "$js_dir/package-lock.json" "$js_dir/node_modules/.package-lock.json.mxm"
+  fi
+fi
 echo "setup.sh: ok"

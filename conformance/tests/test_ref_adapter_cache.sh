@@ -7,7 +7,7 @@
 # limit, malformed or missing state, other request types.
 . "$(dirname "$0")/lib.sh"
 
-$CONFORM --no-progress --output /dev/null --dump-requests "$TMP/stream.jsonl" "$CASES" >/dev/null 2>&1
+$CONFORM --no-progress --output "$TMP/report.txt" --dump-requests "$TMP/stream.jsonl" "$CASES" >/dev/null 2>&1
 [ -s "$TMP/stream.jsonl" ] || fail "no request stream"
 ok "request stream of the corpus dumped ($(wc -l <"$TMP/stream.jsonl") lines)"
 
