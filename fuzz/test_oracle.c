@@ -2,7 +2,7 @@
  * fuzz/test_oracle.c: the independent decision procedure checked against
  * the behaviours a conformance suite should cover, each from the spec rule it names, so
  * that a differential finding points at the reference, not at the oracle.
- * Expectations come from the digest text, never from running ref/.
+ * Expectations come from the spec's auth-rule texts, never from running ref/.
  */
 #include <stdio.h>
 #include <string.h>
