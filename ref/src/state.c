@@ -659,9 +659,11 @@ static void prefix_where(struct mxm_error *err, const char *prefix)
     /* Too long: keep the prefix, mark the cut. */
     size_t keep = sizeof(joined) - 4;
     if(plen < keep) {
-      memcpy(joined + plen, err->where, keep - plen);
-      while(keep > plen && ((unsigned char)joined[keep] & 0xC0) == 0x80)
+      /* never cut inside a UTF-8 sequence: back off while the first byte
+       * left out (err->where[keep - plen]) continues a character */
+      while(keep > plen && ((unsigned char)err->where[keep - plen] & 0xC0) == 0x80)
         keep--;
+      memcpy(joined + plen, err->where, keep - plen);
     } else {
       keep = plen < keep ? plen : keep;
     }
