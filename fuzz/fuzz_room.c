@@ -13,7 +13,10 @@
  *     transition is accepted only for the documented contradictions;
  *   - a join for someone else is accepted only as the creator's first join,
  *     and kicks/bans/unbans only with the power the rules demand;
- *   - the API's own auth verdict on its event equals the room's.
+ *   - the API's own auth verdict on its event equals the room's;
+ *   - the client view (mxm/client.h) of a witness fed the initial state and
+ *     then each accepted event, in a /sync timeline as a server sends it,
+ *     shows every user with the membership the room state holds.
  * The whole sequence is run twice on fresh rooms and must give the same
  * verdict, rule and acceptance at every step.
  */
@@ -197,6 +200,64 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   return ar.accepted;
 }
 
+/* The client view of a witness: the room as a /sync response sends it
+ * (mxm/client.h), fed the initial state and then each accepted event. */
+#define CLIENT_ROOM "!fuzz:example.org"
+
+static struct mxm_client *client_start(const struct mxmf_room_build *rb, enum mxm_spec_release spec)
+{
+  struct mxm_client *cv = NULL;
+  struct mxm_json *body = NULL, *events;
+  char text[] = "{\"rooms\":{\"join\":{\"" CLIENT_ROOM "\":{\"state\":{\"events\":[]}}}}}";
+  size_t i;
+  if(mxm_client_new("@witness:example.org", spec, &cv) != MXM_OK ||
+     mxm_json_parse(text, strlen(text), &body, NULL) != MXM_OK)
+    goto fail;
+  events = mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(body, "rooms"), "join"),
+                                                                CLIENT_ROOM), "state"), "events");
+  for(i = 0; i < rb->n_events; i++)
+    if(mxm_json_array_add(events, mxm_json_ref(rb->events[i])) != MXM_OK)
+      goto fail;
+  if(mxm_client_apply_sync(cv, body, NULL, NULL) != MXM_OK)
+    goto fail;
+  mxm_json_free(&body);
+  return cv;
+fail:
+  mxm_json_free(&body);
+  mxm_client_free(&cv);
+  return NULL;
+}
+
+/* Send ev (NULL: nothing was accepted) to the view, then compare it with st. */
+static void client_step(const struct mxmf_case *c, struct mxm_client *cv, const char *what, const struct mxm_json *ev,
+                        const struct mxm_state *st)
+{
+  char text[] = "{\"rooms\":{\"join\":{\"" CLIENT_ROOM "\":{\"timeline\":{\"events\":[]}}}}}";
+  struct mxm_json *body = NULL;
+  struct mxm_error err;
+  if(!cv)
+    return;
+  if(ev) {
+    if(mxm_json_parse(text, strlen(text), &body, NULL) != MXM_OK ||
+       mxm_json_array_add(mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(
+                              body, "rooms"), "join"), CLIENT_ROOM), "timeline"), "events"),
+                          mxm_json_ref(ev)) != MXM_OK) {
+      mxm_json_free(&body);
+      return;
+    }
+    if(mxm_client_apply_sync(cv, body, NULL, &err) != MXM_OK && err.status != MXM_E_NOMEM)
+      mxmf_finding(H, c, "%s: the client view refused a sync body: %s at '%s'", what, err.message, err.where);
+    mxm_json_free(&body);
+  }
+  for(int u = 0; u < MXMF_USERS; u++) {
+    enum mxm_membership seen = mxm_client_member(cv, CLIENT_ROOM, mxmf_user_ids[u]);
+    enum mxm_membership held = mxm_state_membership(st, mxmf_user_ids[u]);
+    if(seen != held)
+      mxmf_finding(H, c, "%s: the client view shows %s as %s, the room state holds %s", what, mxmf_user_ids[u],
+                   mxm_membership_name(seen), mxm_membership_name(held));
+  }
+}
+
 /* Run the whole input once on a fresh room; log each step's outcome. */
 static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
 {
@@ -210,6 +271,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
   struct mxm_room *room = NULL;
   struct mxm_error err;
   struct mxmf_power power;
+  struct mxm_client *cv = NULL;
 
   memset(log, 0, sizeof(*log));
   mxmf_reader_init(&r, data, size);
@@ -224,6 +286,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
   if(mxm_room_new(rb.rv, &opt, &room) != MXM_OK || mxmf_fill_state(&rb, mxm_room_state_mut(room), &err) != MXM_OK)
     goto out;
   power = c.power;
+  cv = client_start(&rb, opt.spec);
 
   /* The decoded case's own event is the first step. */
   for(int step = 0; step < MAX_STEPS; step++) {
@@ -285,8 +348,10 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
     }
     }
     if(evjson && mxm_event_from_json(evjson, rb.rv, &ev, &err) == MXM_OK) {
-      if(apply_step(&c, room, &rb, &opt, ev, evjson, what, have_api ? &api : NULL, log) && is_power)
+      int accepted = apply_step(&c, room, &rb, &opt, ev, evjson, what, have_api ? &api : NULL, log);
+      if(accepted && is_power)
         power = pending;
+      client_step(&c, cv, what, accepted ? evjson : NULL, mxm_room_state(room));
     }
     else if(evjson && have_api && err.status == MXM_E_MALFORMED)
       mxmf_finding(H, &c, "%s: the API produced an event that does not parse: %s at '%s'", what, err.message, err.where);
@@ -295,6 +360,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
       mxm_api_result_clear(&api);
   }
 out:
+  mxm_client_free(&cv);
   mxm_room_free(&room);
   mxmf_room_build_free(&rb);
 }

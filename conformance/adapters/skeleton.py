@@ -24,7 +24,7 @@ HELLO = {
     "mxm_adapter": 1,
     "name": "skeleton.py (stub decide(): rejects everything)",
     "room_versions": [str(v) for v in range(1, 13)],
-    "layers": ["auth"],  # add "transition", "api", "sequence" as you implement them
+    "layers": ["auth"],  # add "transition", "api", "sequence", "client" as you implement them
     "spec_releases": {"from": "r0", "to": "v1.19"},
     "reports_rules": False,  # True only if your "rule" answers use the ids of ref/RULES.md
 }
@@ -81,6 +81,14 @@ def api_call(room_version, spec_release, state_events, server_keys, call):
     raise CannotDecide("api layer not implemented")
 
 
+def client_view(user_id, spec_release, syncs):
+    """Client layer (PROTOCOL.md 2.5, client libraries): feed the /sync bodies to your client and
+    return one view per body, [{"rooms": {room_id: {"section", "membership", "name", "members",
+    "outcomes"}}}, ...]. Leave out every field your client has no notion of: it counts as "not
+    expressed", never as a failure."""
+    raise CannotDecide("client layer not implemented")
+
+
 def answer(request):
     """One request object -> one response object (PROTOCOL.md section 2)."""
     response = {"id": request.get("id")}
@@ -109,6 +117,9 @@ def answer(request):
                                      request["state"], request.get("server_keys", {}), request["call"]))
         elif kind == "sequence":
             raise CannotDecide("sequence layer not implemented")
+        elif kind == "client":
+            response["views"] = client_view(request["user_id"], request.get("spec_release", "v1.19"),
+                                            request["syncs"])
         else:
             raise CannotDecide("unknown request type %r" % (kind,))
     except CannotDecide as exc:

@@ -14,6 +14,14 @@
  *   pl-off-by-one  "PL(S) > level" instead of ">=": an invite, kick or ban the
  *                  reference allows with PL(S) exactly at the required level
  *                  is rejected (rule *.insufficient_power)
+ * Client bugs (client requests; each a mistake real client libraries made):
+ *   trust-stripped     a stripped m.room.member event about the user in
+ *                      invite_state / knock_state is believed: the user's own
+ *                      membership (and member entry) is its content.membership
+ *   keep-invite-state  invite state is merged into the joined room and never
+ *                      discarded: after the join, a room without m.room.name
+ *                      keeps the invite's name, and stripped members stay
+ *   hide-empty-invite  an invite whose invite_state has no events is not shown
  * Faults (on every request whose id names tcId TCID, "...#TCID@..."):
  *   hang:TCID      never answer (sleeps until killed)
  *   die:TCID       exit with status 3 without answering
@@ -31,6 +39,7 @@
 
 struct plan {
   int self_ban, banned_join, pl_off_by_one;
+  int trust_stripped, keep_invite_state, hide_empty_invite;
   const char *faults[16]; /* "kind:tcid" */
   size_t n_faults;
 };
@@ -132,6 +141,106 @@ static struct mxm_json *unban_sender(const struct mxm_json *req, const char *sen
   return copy;
 }
 
+/* ---- planted client bugs: the reference's views, edited ---- */
+
+/* The stripped events of the user's room entry in a sync's invite or knock
+ * section, or NULL. */
+static const struct mxm_json *stripped_events(const struct mxm_json *entry, const char *section)
+{
+  return mxm_json_get(mxm_json_get(entry, strcmp(section, "invite") == 0 ? "invite_state" : "knock_state"), "events");
+}
+
+static int set_membership(struct mxm_json *obj, const char *m)
+{
+  return obj && mxm_json_object_set(obj, "membership", mxm_json_new_string(m)) == MXM_OK ? 0 : -1;
+}
+
+struct edit {
+  const struct plan *p;
+  const char *user, *section;
+  struct mxm_json *rooms;      /* the view's rooms (mutable) */
+  struct mxm_json *remembered; /* room -> {"name", "members"} from stripped state (keep-invite-state) */
+};
+
+static int edit_room(const char *room, size_t len, const struct mxm_json *entry, void *ctx)
+{
+  struct edit *e = ctx;
+  const struct mxm_json *events = stripped_events(entry, e->section);
+  struct mxm_json *view = mxm_json_get_mut(e->rooms, room);
+  size_t i;
+  (void)len;
+  if(!view)
+    return 0;
+  if(e->p->hide_empty_invite && strcmp(e->section, "invite") == 0 && mxm_json_array_len(events) == 0) {
+    mxm_json_object_del(e->rooms, room);
+    return 0;
+  }
+  for(i = 0; i < mxm_json_array_len(events); i++) {
+    const struct mxm_json *ev = mxm_json_array_get(events, i);
+    const char *type = member_field(ev, "type"), *sk = member_field(ev, "state_key");
+    const char *m = member_field(mxm_json_get(ev, "content"), "membership");
+    if(e->p->trust_stripped && type && sk && m && strcmp(type, "m.room.member") == 0 && strcmp(sk, e->user) == 0 &&
+       (set_membership(view, m) || set_membership(mxm_json_get_mut(mxm_json_get_mut(view, "members"), e->user), m)))
+      return 1;
+  }
+  if(e->p->keep_invite_state) {
+    struct mxm_json *keep = mxm_json_new_object();
+    if(!keep || mxm_json_object_set(keep, "name", mxm_json_copy(mxm_json_get(view, "name"))) != MXM_OK ||
+       mxm_json_object_set(keep, "members", mxm_json_copy(mxm_json_get(view, "members"))) != MXM_OK ||
+       mxm_json_object_set(e->remembered, room, keep) != MXM_OK)
+      return 1;
+  }
+  return 0;
+}
+
+/* keep-invite-state: stripped members the joined room lacks are kept. */
+static int add_missing(const char *user, size_t len, const struct mxm_json *m, void *ctx)
+{
+  struct mxm_json *members = ctx;
+  (void)len;
+  if(mxm_json_get(members, user))
+    return 0;
+  return mxm_json_object_set(members, user, mxm_json_copy(m)) != MXM_OK;
+}
+
+/* keep-invite-state: a joined room shows what its invite state said. */
+static int keep_cb(const char *room, size_t len, const struct mxm_json *kept, void *ctx)
+{
+  struct edit *e = ctx;
+  struct mxm_json *view = mxm_json_get_mut(e->rooms, room);
+  (void)len;
+  if(!view || strcmp(member_field(view, "section") ? member_field(view, "section") : "", "join") != 0)
+    return 0;
+  if(mxm_json_type(mxm_json_get(view, "name")) == MXM_JSON_NULL && mxm_json_string(mxm_json_get(kept, "name")) &&
+     mxm_json_object_set(view, "name", mxm_json_copy(mxm_json_get(kept, "name"))) != MXM_OK)
+    return 1;
+  return mxm_json_object_foreach(mxm_json_get(kept, "members"), add_missing, mxm_json_get_mut(view, "members"));
+}
+
+static struct mxm_json *client_bugs(const struct plan *p, const struct mxm_json *req, struct mxm_json *resp)
+{
+  static const char *const sections[] = {"invite", "knock"};
+  const struct mxm_json *syncs = mxm_json_get(req, "syncs");
+  struct mxm_json *views = mxm_json_get_mut(resp, "views");
+  struct edit e = {p, member_field(req, "user_id"), NULL, NULL, mxm_json_new_object()};
+  size_t i, k;
+  for(i = 0; e.user && e.remembered && i < mxm_json_array_len(views); i++) {
+    const struct mxm_json *rooms = mxm_json_get(mxm_json_array_get(syncs, i), "rooms");
+    e.rooms = mxm_json_get_mut(mxm_json_array_get_mut(views, i), "rooms");
+    for(k = 0; k < 2; k++) {
+      e.section = sections[k];
+      if(mxm_json_object_foreach(mxm_json_get(rooms, sections[k]), edit_room, &e))
+        mxm_json_free(&resp);
+    }
+    if(resp && p->keep_invite_state && mxm_json_object_foreach(e.remembered, keep_cb, &e))
+      mxm_json_free(&resp);
+    if(!resp)
+      break;
+  }
+  mxm_json_free(&e.remembered);
+  return resp;
+}
+
 static struct mxm_json *answer(const struct mxm_json *req, void *ctx)
 {
   const struct plan *p = ctx;
@@ -143,6 +252,10 @@ static struct mxm_json *answer(const struct mxm_json *req, void *ctx)
   struct mxm_json *resp;
 
   fault(p, req);
+  if(type && strcmp(type, "client") == 0) {
+    resp = mxmc_ref_answer(req);
+    return resp && mxm_json_get(resp, "views") ? client_bugs(p, req, resp) : resp;
+  }
   if(!type || strcmp(type, "auth") != 0 || !is_member || !sender || !sk || !membership)
     return mxmc_ref_answer(req);
   if(p->self_ban && strcmp(membership, "ban") == 0 && strcmp(sender, sk) == 0)
@@ -185,14 +298,22 @@ int main(int argc, char **argv)
         p.banned_join = 1;
       else if(strcmp(b, "pl-off-by-one") == 0)
         p.pl_off_by_one = 1;
+      else if(strcmp(b, "trust-stripped") == 0)
+        p.trust_stripped = 1;
+      else if(strcmp(b, "keep-invite-state") == 0)
+        p.keep_invite_state = 1;
+      else if(strcmp(b, "hide-empty-invite") == 0)
+        p.hide_empty_invite = 1;
       else {
-        fprintf(stderr, "wrong-adapter: unknown bug \"%s\" (self-ban, banned-join, pl-off-by-one)\n", b);
+        fprintf(stderr, "wrong-adapter: unknown bug \"%s\" (self-ban, banned-join, pl-off-by-one, trust-stripped, "
+                        "keep-invite-state, hide-empty-invite)\n", b);
         return 2;
       }
     } else if(strcmp(argv[i], "--fault") == 0 && i + 1 < argc && p.n_faults < 16) {
       p.faults[p.n_faults++] = argv[++i];
     } else {
-      fprintf(stderr, "usage: wrong-adapter [--bug self-ban|banned-join|pl-off-by-one]... "
+      fprintf(stderr, "usage: wrong-adapter [--bug self-ban|banned-join|pl-off-by-one|trust-stripped|"
+                      "keep-invite-state|hide-empty-invite]... "
                       "[--fault hang:TCID|die:TCID|garbage:TCID]...\n");
       return 2;
     }

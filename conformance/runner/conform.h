@@ -212,7 +212,13 @@ size_t mxmc_expand_rooms_cached(void);
 void mxmc_expand_count_room(int built);
 
 /* ---- backends ---- */
-enum mxmc_layer { MXMC_LAYER_AUTH = 1, MXMC_LAYER_TRANSITION = 2, MXMC_LAYER_API = 4, MXMC_LAYER_SEQUENCE = 8 };
+enum mxmc_layer {
+  MXMC_LAYER_AUTH = 1,
+  MXMC_LAYER_TRANSITION = 2,
+  MXMC_LAYER_API = 4,
+  MXMC_LAYER_SEQUENCE = 8,
+  MXMC_LAYER_CLIENT = 16 /* protocol 1.1 */
+};
 const char *mxmc_layer_name(enum mxmc_layer l);
 int mxmc_layer_parse(const char *s); /* a layer bit, or 0 */
 
@@ -351,6 +357,7 @@ struct mxmc_result {
   char *message;      /* owned: error text, skip reason, xfail reason, step detail */
   char *pointer;      /* owned: JSON pointer of the test in its file */
   int trans_from, trans_to; /* transition cases: enum mxm_membership of the cell; 0 otherwise */
+  size_t not_expressed; /* client cases: expected fields the implementation left out */
   double seconds;     /* wall time of the exchange with the backend (JUnit time) */
 };
 
@@ -392,6 +399,20 @@ int mxmc_report_output_closed(const struct mxmc_report *rep);
 char *mxmc_report_skip_reasons(const struct mxmc_report *rep);
 void mxmc_report_free(struct mxmc_report **repp);
 void mxmc_result_clear(struct mxmc_result *r);
+
+/* ---- client cases (client_case.c) ---- */
+/* The /sync bodies of a client test (FORMAT.md "Client cases": compact
+ * syncs or a `cell`), owned; *user and *room (borrowed from the case, or
+ * static) are the observing user and the room. NULL with err (pointer at
+ * or under ptr) when the case cannot be expanded. */
+struct mxm_json *mxmc_client_syncs(const struct mxm_json *group, const struct mxm_json *test, const char *ptr,
+                                   const char **user, const char **room, struct mxm_error *err);
+/* Compare a response's views with the expected ones, field by field: a
+ * field the response leaves out is not expressed (counted in
+ * *not_expressed, never failed). MXMC_PASS, MXMC_FAIL (*why lists every
+ * wrong field) or MXMC_ERROR (*why says why); *why is owned. */
+enum mxmc_outcome mxmc_client_compare(const struct mxm_json *expected, const struct mxm_json *resp,
+                                      const char *room, char **why, size_t *compared, size_t *not_expressed);
 
 /* ---- the runner (run.c) ---- */
 struct mxmc_options {

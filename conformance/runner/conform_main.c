@@ -41,7 +41,7 @@ static void usage(FILE *f, const char *corpus, const char *corpus_how)
       "                       id as --dump-requests writes it (member_join_test.json#3@v7,\n"
       "                       transitions_test.json#2@v1.1); or an expected rule id\n"
       "                       prefix (member.join). Repeatable: a case runs if any matches\n"
-      "  --layer L            auth, transition, api or sequence (repeatable, comma list)\n"
+      "  --layer L            auth, transition, api, sequence or client (repeatable, comma list)\n"
       "  --spec R             run at spec release R (r0, v1.1 ... v1.19, current); cases\n"
       "                       whose range excludes R are skipped. Default: each case at\n"
       "                       the newest release of its range the implementation follows\n"
@@ -191,7 +191,7 @@ static const char *layers_text(unsigned layers, char *buf, size_t len)
   size_t off = 0;
   unsigned l;
   buf[0] = '\0';
-  for(l = 1; l <= MXMC_LAYER_SEQUENCE; l <<= 1)
+  for(l = 1; l <= MXMC_LAYER_CLIENT; l <<= 1)
     if(layers & l)
       off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s", off ? ", " : "",
                               mxmc_layer_name((enum mxmc_layer)l));
@@ -249,7 +249,7 @@ static int add_layers(const char *arg, unsigned *set)
       continue;
     l = mxmc_layer_parse(p);
     if(!l) {
-      fprintf(stderr, "mxm conform: unknown layer \"%s\" (auth, transition, api, sequence)\n", p);
+      fprintf(stderr, "mxm conform: unknown layer \"%s\" (auth, transition, api, sequence, client)\n", p);
       rc = -1;
       break;
     }

@@ -46,7 +46,8 @@ static const char *const MEMBERSHIPS[] = {"invite", "join", "leave", "ban", "kno
 static const char *const FROM_MEMBERSHIPS[] = {"invite", "join", "leave", "ban", "knock", "none", NULL};
 static const char *const AUTH_VERDICTS[] = {"allow", "reject", "either", "invalid", NULL};
 static const char *const ERAS[] = {"r0", "v1.1", "v1.3", NULL};
-static const char *const KINDS[] = {"auth", "transition", "api", "sequence", NULL};
+static const char *const KINDS[] = {"auth", "transition", "api", "sequence", "client", NULL};
+static const char *const SECTIONS[] = {"join", "invite", "knock", "leave", NULL};
 static const char *const ENDPOINTS[] = {"invite", "join", "leave", "kick", "ban", "unban", "knock", NULL};
 static const char *const API_VERDICTS[] = {"ok", "refused", "either", NULL};
 static const char *const OUTCOMES[] = {
@@ -843,11 +844,246 @@ static int tcid_add(struct tcid_seen *s, int64_t id)
   return 0;
 }
 
+/* ---- client tests (FORMAT.md "Client cases") ---- */
+
+static void check_client_event(struct ctx *c, const struct mxm_json *ev, const char *ptr)
+{
+  static const char *const keys[] = {"id", "type", "sender", "stateKey", "membership", "content", "ts",
+                                     "prevContent", "prevSender", "unsigned", "redacts", "omit", "contentOmit",
+                                     "raw", NULL};
+  if(mxm_json_type(ev) != MXM_JSON_OBJECT) {
+    FIND(c, ptr, "a compact client event is an object (wrap other values in {\"raw\": ...})");
+    return;
+  }
+  check_keys(c, ev, ptr, keys);
+  if(mxm_json_get(ev, "raw")) {
+    if(mxm_json_object_len(ev) != 1)
+      FIND(c, ptr, "\"raw\" stands alone: the value is sent as given");
+    return;
+  }
+  (void)get_str(c, ev, ptr, "sender", 1);
+  (void)get_str(c, ev, ptr, "id", 0);
+  (void)get_str(c, ev, ptr, "type", 0);
+  (void)get_str(c, ev, ptr, "stateKey", 0);
+  (void)get_str(c, ev, ptr, "membership", 0);
+  (void)get_str(c, ev, ptr, "prevSender", 0);
+  (void)get_str(c, ev, ptr, "redacts", 0);
+  (void)get(c, ev, ptr, "content", MXM_JSON_OBJECT, 0);
+  (void)get(c, ev, ptr, "prevContent", MXM_JSON_OBJECT, 0);
+  (void)get(c, ev, ptr, "unsigned", MXM_JSON_OBJECT, 0);
+  (void)get(c, ev, ptr, "ts", MXM_JSON_INT, 0);
+  (void)get_str_array(c, ev, ptr, "omit", 0, NULL);
+  (void)get_str_array(c, ev, ptr, "contentOmit", 0, NULL);
+}
+
+static void check_client_events(struct ctx *c, const struct mxm_json *holder, const char *ptr, const char *key)
+{
+  const struct mxm_json *a = get(c, holder, ptr, key, MXM_JSON_ARRAY, 0);
+  char *p = sub_ptr(ptr, key);
+  size_t i;
+  for(i = 0; a && i < mxm_json_array_len(a); i++) {
+    char *pe = idx_ptr(p, i);
+    check_client_event(c, mxm_json_array_get(a, i), pe);
+    free(pe);
+  }
+  free(p);
+}
+
+static void check_client_sync(struct ctx *c, const struct mxm_json *sync, const char *ptr)
+{
+  static const char *const keys[] = {"join", "invite", "knock", "leave", "raw", NULL};
+  static const char *const part_keys[] = {"state", "timeline", "limited", NULL};
+  size_t i, n = 0;
+  if(mxm_json_type(sync) != MXM_JSON_OBJECT) {
+    FIND(c, ptr, "a sync is an object");
+    return;
+  }
+  check_keys(c, sync, ptr, keys);
+  for(i = 0; keys[i]; i++)
+    n += mxm_json_get(sync, keys[i]) != NULL;
+  if(n > 1)
+    FIND(c, ptr, "a sync names one section (join, invite, knock, leave) or raw");
+  (void)get(c, sync, ptr, "raw", MXM_JSON_OBJECT, 0);
+  for(i = 0; SECTIONS[i]; i++) {
+    const struct mxm_json *part = mxm_json_get(sync, SECTIONS[i]);
+    char *p;
+    if(!part)
+      continue;
+    if(strcmp(SECTIONS[i], "invite") == 0 || strcmp(SECTIONS[i], "knock") == 0) {
+      check_client_events(c, sync, ptr, SECTIONS[i]);
+      continue;
+    }
+    p = sub_ptr(ptr, SECTIONS[i]);
+    if(get(c, sync, ptr, SECTIONS[i], MXM_JSON_OBJECT, 1)) {
+      check_keys(c, part, p, part_keys);
+      check_client_events(c, part, p, "state");
+      check_client_events(c, part, p, "timeline");
+      (void)get(c, part, p, "limited", MXM_JSON_BOOL, 0);
+    }
+    free(p);
+  }
+}
+
+struct view_ctx {
+  struct ctx *c;
+  const char *ptr;
+  int ambiguous;
+};
+
+static int view_member_cb(const char *user, size_t len, const struct mxm_json *m, void *vctx)
+{
+  static const char *const keys[] = {"membership", "displayname", "avatar_url", NULL};
+  struct view_ctx *v = vctx;
+  char *p = sub_ptr(v->ptr, user);
+  size_t i;
+  (void)len;
+  if(user[0] != '@')
+    FIND(v->c, p, "a member is a user ID");
+  if(mxm_json_type(m) == MXM_JSON_OBJECT) {
+    check_keys(v->c, m, p, keys);
+    (void)get_enum(v->c, m, p, "membership", 0, MEMBERSHIPS);
+    for(i = 1; i < 3; i++) {
+      const struct mxm_json *f = mxm_json_get(m, keys[i]);
+      if(f && mxm_json_type(f) != MXM_JSON_STRING && mxm_json_type(f) != MXM_JSON_NULL) {
+        char *pf = sub_ptr(p, keys[i]);
+        FIND(v->c, pf, "\"%s\" is a string or null", keys[i]);
+        free(pf);
+      }
+    }
+  } else if(mxm_json_type(m) != MXM_JSON_NULL) {
+    FIND(v->c, p, "a member is an object, or null for \"must not be shown\"");
+  }
+  free(p);
+  return 0;
+}
+
+static int view_outcome_cb(const char *event_id, size_t len, const struct mxm_json *o, void *vctx)
+{
+  struct view_ctx *v = vctx;
+  char *p = sub_ptr(v->ptr, event_id);
+  const char *s = mxm_json_string(o);
+  size_t i;
+  (void)len;
+  if(event_id[0] != '$')
+    FIND(v->c, p, "outcomes are keyed by event ID");
+  if(s) {
+    if(strcmp(s, "either") != 0 && !in_list(s, OUTCOMES))
+      FIND(v->c, p, "\"%s\" is not an outcome name (FORMAT.md \"Outcome names\") or \"either\"", s);
+  } else if(mxm_json_type(o) == MXM_JSON_ARRAY && mxm_json_array_len(o) > 0) {
+    if(!v->ambiguous)
+      FIND(v->c, p, "a list of outcomes needs a flag whose bugType is AMBIGUOUS");
+    for(i = 0; i < mxm_json_array_len(o); i++) {
+      const char *alt = mxm_json_string(mxm_json_array_get(o, i));
+      if(!alt || !in_list(alt, OUTCOMES))
+        FIND(v->c, p, "element %zu is not an outcome name", i);
+    }
+  } else {
+    FIND(v->c, p, "an outcome is a name, a non-empty list of names, or \"either\"");
+  }
+  free(p);
+  return 0;
+}
+
+static void check_client_view(struct ctx *c, const struct mxm_json *view, const char *ptr, int ambiguous)
+{
+  static const char *const keys[] = {"room", "section", "membership", "name", "members", "outcomes", NULL};
+  const struct mxm_json *name = mxm_json_get(view, "name"), *m;
+  if(mxm_json_type(view) != MXM_JSON_OBJECT) {
+    FIND(c, ptr, "an expected view is an object");
+    return;
+  }
+  check_keys(c, view, ptr, keys);
+  if(mxm_json_get(view, "room")) {
+    if(mxm_json_type(mxm_json_get(view, "room")) != MXM_JSON_NULL || mxm_json_object_len(view) != 1)
+      FIND(c, ptr, "\"room\": null stands alone (the client must not show the room)");
+    return;
+  }
+  (void)get_enum(c, view, ptr, "section", 0, SECTIONS);
+  (void)get_enum(c, view, ptr, "membership", 0, MEMBERSHIPS);
+  if(name && mxm_json_type(name) != MXM_JSON_STRING && mxm_json_type(name) != MXM_JSON_NULL) {
+    char *p = sub_ptr(ptr, "name");
+    FIND(c, p, "\"name\" is a string or null");
+    free(p);
+  }
+  if((m = get(c, view, ptr, "members", MXM_JSON_OBJECT, 0)) != NULL) {
+    char *p = sub_ptr(ptr, "members");
+    struct view_ctx v = {c, p, ambiguous};
+    (void)mxm_json_object_foreach(m, view_member_cb, &v);
+    free(p);
+  }
+  if((m = get(c, view, ptr, "outcomes", MXM_JSON_OBJECT, 0)) != NULL) {
+    char *p = sub_ptr(ptr, "outcomes");
+    struct view_ctx v = {c, p, ambiguous};
+    (void)mxm_json_object_foreach(m, view_outcome_cb, &v);
+    free(p);
+  }
+}
+
+static void check_client_test(struct ctx *c, const struct mxm_json *g, const struct mxm_json *t, const char *ptr)
+{
+  static const char *const keys[] = {"tcId", "comment", "flags", "spec", "specReleases", "user", "room", "syncs",
+                                     "cell", "expected", NULL};
+  static const char *const cell_keys[] = {"from", "to", "by", "observer", "profile", NULL};
+  static const char *const BY[] = {"self", "other", NULL};
+  static const char *const OBSERVERS[] = {"witness", "target", NULL};
+  const struct mxm_json *syncs, *cell, *exp;
+  size_t i, want = 0;
+  int ambiguous;
+  check_keys(c, t, ptr, keys);
+  check_common_test(c, t, ptr);
+  ambiguous = check_flags(c, t, ptr);
+  check_spec_releases(c, t, ptr);
+  (void)get_str(c, t, ptr, "user", 0);
+  (void)get_str(c, t, ptr, "room", 0);
+  syncs = get(c, t, ptr, "syncs", MXM_JSON_ARRAY, 0);
+  cell = get(c, t, ptr, "cell", MXM_JSON_OBJECT, 0);
+  if(!!mxm_json_get(t, "syncs") == !!mxm_json_get(t, "cell"))
+    FIND(c, ptr, "a client test has exactly one of syncs and cell");
+  if(syncs) {
+    char *p = sub_ptr(ptr, "syncs");
+    want = mxm_json_array_len(syncs);
+    if(!want)
+      FIND(c, p, "a client test needs at least one sync");
+    for(i = 0; i < want; i++) {
+      char *ps = idx_ptr(p, i);
+      check_client_sync(c, mxm_json_array_get(syncs, i), ps);
+      free(ps);
+    }
+    free(p);
+    if(!mxm_json_get(t, "user") && !mxm_json_string(mxm_json_get(g, "user")))
+      FIND(c, ptr, "a client test needs a user (in the test or its group)");
+  }
+  if(cell) {
+    char *p = sub_ptr(ptr, "cell");
+    want = 2;
+    check_keys(c, cell, p, cell_keys);
+    (void)get_enum(c, cell, p, "from", 1, FROM_MEMBERSHIPS);
+    (void)get_enum(c, cell, p, "to", 1, MEMBERSHIPS);
+    (void)get_enum(c, cell, p, "by", 1, BY);
+    (void)get_enum(c, cell, p, "observer", 1, OBSERVERS);
+    (void)get(c, cell, p, "profile", MXM_JSON_BOOL, 0);
+    if(mxm_json_get(t, "user"))
+      FIND(c, ptr, "a cell test takes its user from the observer");
+    free(p);
+  }
+  if((exp = get(c, t, ptr, "expected", MXM_JSON_ARRAY, 1)) != NULL) {
+    char *p = sub_ptr(ptr, "expected");
+    if(want && mxm_json_array_len(exp) != want)
+      FIND(c, p, "%zu expected views for %zu syncs (one view per sync)", mxm_json_array_len(exp), want);
+    for(i = 0; i < mxm_json_array_len(exp); i++) {
+      char *pv = idx_ptr(p, i);
+      check_client_view(c, mxm_json_array_get(exp, i), pv, ambiguous);
+      free(pv);
+    }
+    free(p);
+  }
+}
+
 size_t mxmc_lint_file(struct mxmc_lint *l, const struct mxmc_file *f)
 {
   static const char *const keys[] = {"schema", "suite", "description", "numberOfTests", "notes", "testGroups", NULL};
   static const char *const group_keys[] = {"kind", "comment", "roomVersions", "specReleases", "state", "tests",
-                                           NULL};
+                                           "user", "room", NULL};
   struct ctx c = {l, f->name, -1, NULL, 0};
   const struct mxm_json *root = f->root, *groups, *notes;
   const char *schema, *suite;
@@ -903,7 +1139,16 @@ size_t mxmc_lint_file(struct mxmc_lint *l, const struct mxmc_file *f)
     if(!kind)
       kind = mxm_json_get(g, "kind") ? "?" : "auth";
     (void)get_str(&c, g, gptr, "comment", 0);
-    if(strcmp(kind, "transition") == 0) {
+    if(strcmp(kind, "client") != 0 && (mxm_json_get(g, "user") || mxm_json_get(g, "room")))
+      FIND(&c, gptr, "only client groups take user and room");
+    if(strcmp(kind, "client") == 0) {
+      if(mxm_json_get(g, "state"))
+        FIND(&c, gptr, "client groups take no state (the syncs carry it)");
+      if(mxm_json_get(g, "roomVersions"))
+        FIND(&c, gptr, "client groups take no roomVersions (the sync format does not depend on them)");
+      (void)get_str(&c, g, gptr, "user", 0);
+      (void)get_str(&c, g, gptr, "room", 0);
+    } else if(strcmp(kind, "transition") == 0) {
       if(mxm_json_get(g, "state"))
         FIND(&c, gptr, "transition groups take no state");
       if(mxm_json_get(g, "roomVersions"))
@@ -944,6 +1189,8 @@ size_t mxmc_lint_file(struct mxmc_lint *l, const struct mxmc_file *f)
         check_api_test(&c, t, tptr, versions);
       else if(strcmp(kind, "sequence") == 0)
         check_sequence_test(&c, t, tptr, versions);
+      else if(strcmp(kind, "client") == 0)
+        check_client_test(&c, g, t, tptr);
       free(tptr);
     }
     free(gptr);

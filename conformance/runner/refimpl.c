@@ -530,6 +530,28 @@ static struct mxm_json *answer_auth(const struct mxm_json *req, struct mxm_json 
   return r;
 }
 
+/* A client request (PROTOCOL.md 2.5): the reference's client view after
+ * each sync. */
+static struct mxm_json *answer_client(const struct mxm_json *req, struct mxm_json *r)
+{
+  const char *user = mxm_json_string(mxm_json_get(req, "user_id"));
+  const char *specs = mxm_json_string(mxm_json_get(req, "spec_release"));
+  enum mxm_spec_release spec = MXM_SPEC_CURRENT;
+  struct mxm_json *views = NULL;
+  struct mxm_error err;
+  enum mxm_status st;
+  if(!user)
+    return error_response(r, "no user_id");
+  if(specs && mxm_spec_parse(specs, &spec) != MXM_OK)
+    return error_response(r, "unsupported spec release \"%s\"", specs);
+  st = mxm_client_run(user, spec, mxm_json_get(req, "syncs"), "/syncs", &views, &err);
+  if(st != MXM_OK)
+    return error_response(r, "%s: %s", err.where[0] ? err.where : "/syncs", err.message);
+  if(mxm_json_object_set(r, "views", views) != MXM_OK)
+    mxm_json_free(&r);
+  return r;
+}
+
 static struct mxm_json *answer_transition(const struct mxm_json *req, struct mxm_json *r)
 {
   const char *era_s = mxm_json_string(mxm_json_get(req, "era"));
@@ -696,6 +718,8 @@ struct mxm_json *mxmc_ref_answer_ids(const struct mxm_json *req, const struct mx
     return answer_api(req, r, ids);
   if(strcmp(type, "sequence") == 0)
     return answer_sequence(req, r, ids);
+  if(strcmp(type, "client") == 0)
+    return answer_client(req, r);
   return error_response(r, "unknown request type \"%s\"", type);
 }
 
@@ -707,7 +731,7 @@ void mxmc_ref_caps(struct mxmc_caps *caps)
   caps->name = mxmc_strdup("mxm reference (in process)");
   for(i = 0; i < n; i++)
     caps->room_versions |= (uint32_t)1 << rvs[i].number;
-  caps->layers = MXMC_LAYER_AUTH | MXMC_LAYER_TRANSITION | MXMC_LAYER_API | MXMC_LAYER_SEQUENCE;
+  caps->layers = MXMC_LAYER_AUTH | MXMC_LAYER_TRANSITION | MXMC_LAYER_API | MXMC_LAYER_SEQUENCE | MXMC_LAYER_CLIENT;
   caps->spec_from = MXM_SPEC_R0;
   caps->spec_to = MXM_SPEC_CURRENT;
   caps->reports_rules = 1;
@@ -719,13 +743,13 @@ struct mxm_json *mxmc_ref_hello(const char *name)
                   *specs = mxm_json_new_object();
   size_t n, i;
   const struct mxm_room_version *all = mxm_room_versions(&n);
-  static const char *const layer_names[] = {"auth", "transition", "api", "sequence"};
+  static const char *const layer_names[] = {"auth", "transition", "api", "sequence", "client"};
   if(!h || !rvs || !layers || !specs)
     goto fail;
   for(i = 0; i < n; i++)
     if(mxm_json_array_add(rvs, mxm_json_new_string(all[i].id)) != MXM_OK)
       goto fail;
-  for(i = 0; i < 4; i++)
+  for(i = 0; i < sizeof(layer_names) / sizeof(layer_names[0]); i++)
     if(mxm_json_array_add(layers, mxm_json_new_string(layer_names[i])) != MXM_OK)
       goto fail;
   if(set_str(specs, "from", "r0") || set_str(specs, "to", mxm_spec_name(MXM_SPEC_CURRENT)))

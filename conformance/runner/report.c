@@ -585,7 +585,7 @@ size_t mxmc_report_file_errors(const struct mxmc_report *rep)
  * are not rule branches. */
 static size_t area_rank(const char *area)
 {
-  static const char *const extra[] = {"invalid event", "ambiguous", "transition", "sequence"};
+  static const char *const extra[] = {"invalid event", "ambiguous", "transition", "sequence", "client"};
   size_t n = 0, i;
   const struct mxm_rule_info *rules = mxm_rules(&n);
   char b[128];
@@ -770,6 +770,12 @@ static void add_where(struct mxmc_buf *b, const struct mxmc_report *rep, const s
     add_versions(b, g->versions);
     if(r->release[0])
       mxmc_buf_printf(b, ", spec %s", r->release);
+    return;
+  }
+  if(r->kind && strcmp(r->kind, "client") == 0) {
+    mxmc_buf_add(b, "client, spec");
+    for(i = 0; i < g->n; i++)
+      mxmc_buf_printf(b, "%s %s", i ? "," : "", rep->results[g->idx[i]].release);
     return;
   }
   for(i = 0; i < g->n; i++)
@@ -1023,8 +1029,22 @@ static size_t count_bad_cases(const struct mxmc_report *rep)
   return n;
 }
 
+/* Client cases: expected fields the implementation left out, and in how
+ * many results (PROTOCOL.md 2.5: counted and reported, never failed). */
+static size_t not_expressed(const struct mxmc_report *rep, size_t *results)
+{
+  size_t i, n = 0;
+  *results = 0;
+  for(i = 0; i < rep->n; i++) {
+    n += rep->results[i].not_expressed;
+    *results += rep->results[i].not_expressed > 0;
+  }
+  return n;
+}
+
 static void add_counts_line(struct mxmc_buf *b, const struct mxmc_report *rep)
 {
+  size_t ne_results, ne = not_expressed(rep, &ne_results);
   mxmc_buf_printf(b,
                   "%zu results: %zu passed, %zu failed, %zu errors, %zu skipped, %zu expected failures, %zu unexpected "
                   "passes; %zu file(s) could not be loaded",
@@ -1032,6 +1052,8 @@ static void add_counts_line(struct mxmc_buf *b, const struct mxmc_report *rep)
                   rep->counts[MXMC_SKIP], rep->counts[MXMC_XFAIL], rep->counts[MXMC_XPASS], rep->n_ferrs);
   if(rep->restarts)
     mxmc_buf_printf(b, "; adapter restarted %u time(s)", rep->restarts);
+  if(ne)
+    mxmc_buf_printf(b, "; %zu expected client field(s) not expressed, in %zu result(s)", ne, ne_results);
 }
 
 /* ---- text ---- */
@@ -1865,12 +1887,13 @@ static void json_summary(struct mxmc_report *rep, struct mxmc_buf *b)
 {
   struct matrix m;
   struct ttable t;
-  size_t a, v, i;
+  size_t a, v, i, ne_results, ne = not_expressed(rep, &ne_results);
   int era, from, to, first_era = 1;
   mxmc_buf_printf(b, "{\"summary\":{\"passed\":%zu,\"failed\":%zu,\"errors\":%zu,\"skipped\":%zu,\"expectedFailures\":%zu,"
-                     "\"unexpectedPasses\":%zu,\"filesNotLoaded\":%zu,\"adapterRestarts\":%u,\"interrupted\":",
+                     "\"unexpectedPasses\":%zu,\"filesNotLoaded\":%zu,\"adapterRestarts\":%u,\"notExpressed\":%zu,"
+                     "\"notExpressedResults\":%zu,\"interrupted\":",
                   rep->counts[MXMC_PASS], rep->counts[MXMC_FAIL], rep->counts[MXMC_ERROR], rep->counts[MXMC_SKIP],
-                  rep->counts[MXMC_XFAIL], rep->counts[MXMC_XPASS], rep->n_ferrs, rep->restarts);
+                  rep->counts[MXMC_XFAIL], rep->counts[MXMC_XPASS], rep->n_ferrs, rep->restarts, ne, ne_results);
   if(rep->interrupted)
     add_json_str(b, rep->interrupted);
   else

@@ -843,6 +843,68 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
   emit(r, &res);
 }
 
+/* A client case: its syncs expanded, one request, the views compared field
+ * by field (client_case.c). Runs once, at the newest release of its range
+ * the backend follows; client cases name no room version. */
+static void run_client(struct run *r, const struct mxm_json *group, const struct mxm_json *test, const char *ptr,
+                       int64_t tc)
+{
+  const struct mxm_json *exp = mxm_json_get(test, "expected");
+  struct mxmc_result res;
+  enum mxm_spec_release spec = MXM_SPEC_CURRENT;
+  struct mxm_json *req, *resp, *syncs;
+  struct mxm_error err;
+  const char *user = NULL, *room = NULL;
+  size_t compared = 0, not_expressed = 0;
+  char *why = NULL, id[512];
+  int skip = choose_spec(r, group, test, NULL, &spec, &why);
+  if(!only_matches(r, tc, "client", skip ? NULL : mxm_spec_name(spec), 1)) {
+    free(why);
+    return;
+  }
+  result_init(r, &res, test, "client", "", skip ? "" : mxm_spec_name(spec), ptr);
+  res.area = mxmc_strdup("client");
+  res.expected = mxmc_printf("the view after each of %zu syncs", mxm_json_array_len(exp));
+  res.expected_json = mxm_json_new_object();
+  if(res.expected_json && mxm_json_object_set(res.expected_json, "views", mxm_json_copy(exp)) != MXM_OK)
+    mxm_json_free(&res.expected_json);
+  if(!(r->caps->layers & MXMC_LAYER_CLIENT) || skip) {
+    res.outcome = MXMC_SKIP;
+    res.message = skip ? why : mxmc_strdup("the implementation does not answer the client layer");
+    if(!skip)
+      free(why);
+    emit(r, &res);
+    return;
+  }
+  memset(&err, 0, sizeof(err));
+  syncs = mxmc_client_syncs(group, test, ptr, &user, &room, &err);
+  if(!syncs) {
+    error_result(r, &res, expansion_error(&err, ptr));
+    return;
+  }
+  snprintf(id, sizeof(id), "%s#%lld@%s", r->f->name, (long long)res.tc_id, mxm_spec_name(spec));
+  req = base_request("client", id);
+  if(!req || mxm_json_object_set(req, "spec_release", mxm_json_new_string(mxm_spec_name(spec))) != MXM_OK ||
+     mxm_json_object_set(req, "user_id", mxm_json_new_string(user)) != MXM_OK ||
+     mxm_json_object_set(req, "syncs", syncs) != MXM_OK) {
+    if(!req)
+      mxm_json_free(&syncs);
+    mxm_json_free(&req);
+    error_result(r, &res, NULL);
+    return;
+  }
+  resp = exchange(r, &req, NULL, &res);
+  if(!resp)
+    return;
+  res.outcome = mxmc_client_compare(exp, resp, room, &res.message, &compared, &not_expressed);
+  res.actual = mxmc_printf("%zu fields compared, %zu not expressed", compared, not_expressed);
+  if(res.outcome == MXMC_PASS && not_expressed)
+    res.message = mxmc_printf("%zu expected fields not expressed by the implementation", not_expressed);
+  res.not_expressed = not_expressed;
+  res.response = resp;
+  emit(r, &res);
+}
+
 /* ---- file ---- */
 
 static int version_wanted(const struct run *r, const char *v)
@@ -896,6 +958,10 @@ void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, st
         versions = mxm_json_get(g, "roomVersions");
       if(strcmp(kind, "transition") == 0) {
         run_transition(&r, t, ptr, tc);
+        continue;
+      }
+      if(strcmp(kind, "client") == 0) {
+        run_client(&r, g, t, ptr, tc);
         continue;
       }
       for(vi = 0; vi < mxm_json_array_len(versions) && !r.stop && !mxmc_stop_signal; vi++) {

@@ -279,6 +279,8 @@ const char *mxmc_layer_name(enum mxmc_layer l)
     return "api";
   case MXMC_LAYER_SEQUENCE:
     return "sequence";
+  case MXMC_LAYER_CLIENT:
+    return "client";
   }
   return "?";
 }
@@ -293,6 +295,8 @@ int mxmc_layer_parse(const char *s)
     return MXMC_LAYER_API;
   if(strcmp(s, "sequence") == 0)
     return MXMC_LAYER_SEQUENCE;
+  if(strcmp(s, "client") == 0)
+    return MXMC_LAYER_CLIENT;
   return 0;
 }
 

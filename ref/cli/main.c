@@ -16,6 +16,7 @@ static const struct command commands[] = {
   {"table", cmd_table, "print the membership transition table of a spec era"},
   {"classify", cmd_classify, "classify one membership change (from, to, self/other, era)"},
   {"api", cmd_api, "run a membership API call (/invite, /join, /kick, ...) against a state"},
+  {"client", cmd_client, "apply /sync bodies as a client does and print its view of each room"},
   {"versions", cmd_versions, "print the room-version feature table"},
   {"rules", cmd_rules, "list the rule ids of the reference's rule table"},
   {"canonical", cmd_canonical, "encode JSON as Matrix canonical JSON"},

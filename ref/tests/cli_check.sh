@@ -5,25 +5,7 @@
 # Usage: bash cli_check.sh /path/to/mxm
 set -u
 MXM=${1:?usage: cli_check.sh /path/to/mxm}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "  $2"; }
-
-# expect NAME WANT_RC CMD...: run, keep stdout/stderr in $TMP/out, $TMP/err.
-expect() {
-  local name=$1 want=$2 rc
-  shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "$name: exit $rc, expected $want" "$(cat "$TMP/err")"; fi
-}
-# has NAME FILE PATTERN (fixed string)
-has() { if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in $(basename "$2")" "$(head -c 600 "$2")"; fi; }
-lines() { local n; n=$(wc -l <"$2"); if [ "$n" = "$3" ]; then ok; else bad "$1: $n lines, expected $3"; fi; }
+. "$(dirname "$0")/clilib.sh"
 
 R='"room_id": "!r:example.org", "prev_events": [], "auth_events": [], "origin_server_ts": 1'
 cat >"$TMP/state.json" <<JSON
@@ -156,5 +138,4 @@ has "api leave unspecified" "$TMP/out" '"verdict": "unspecified"'
 expect "api kick needs target" 2 "$MXM" api --room-version 10 --state "$TMP/state.json" --endpoint kick --caller @alice:example.org
 expect "api --help" 0 "$MXM" api --help
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
+finish

@@ -282,6 +282,16 @@ static enum mxm_status run_api(struct ctx *c, char *out)
   return s;
 }
 
+static enum mxm_status run_client(struct ctx *c, char *out)
+{
+  struct mxm_json *views = NULL;
+  enum mxm_status s = mxm_client_run("@bob:example.org", MXM_SPEC_CURRENT, c->json, "/syncs", &views, NULL);
+  if(s == MXM_OK)
+    canon_cat(out, views);
+  mxm_json_free(&views);
+  return s;
+}
+
 /* ---- the loop ---- */
 
 static unsigned long total_points;
@@ -458,6 +468,23 @@ static int ctx_state(struct ctx *c, int members, int names)
   return tap_check(ok, "state fixture", "%d members, %d names", members, names);
 }
 
+/* /sync bodies: a joined room that grows, a redaction, an invite and the join
+ * that discards its stripped state. */
+#define CS_MEMBER(id, user, m) \
+  "{\"type\":\"m.room.member\",\"event_id\":\"" id "\",\"sender\":\"" user "\",\"state_key\":\"" user \
+  "\",\"content\":{\"membership\":\"" m "\",\"displayname\":\"" user "\"},\"unsigned\":{\"prev_content\":{\"membership\":\"leave\"}}}"
+static const char client_syncs[] =
+    "[{\"rooms\":{\"join\":{\"!r:example.org\":{\"state\":{\"events\":["
+    CS_MEMBER("$1", "@a:x", "join") "," CS_MEMBER("$2", "@b:x", "join") "," CS_MEMBER("$3", "@c:x", "join") ","
+    CS_MEMBER("$4", "@d:x", "join") "," CS_MEMBER("$5", "@e:x", "join") "," CS_MEMBER("$6", "@f:x", "join") ","
+    CS_MEMBER("$7", "@g:x", "join") "," CS_MEMBER("$8", "@h:x", "join") "," CS_MEMBER("$9", "@i:x", "join") "]},"
+    "\"timeline\":{\"events\":[{\"type\":\"m.room.redaction\",\"event_id\":\"$r\",\"sender\":\"@a:x\",\"redacts\":\"$2\",\"content\":{}},"
+    "{\"type\":\"m.room.name\",\"event_id\":\"$n\",\"sender\":\"@a:x\",\"state_key\":\"\",\"content\":{\"name\":\"N\"}}]}}}}},"
+    "{\"rooms\":{\"invite\":{\"!i:example.org\":{\"invite_state\":{\"events\":[{\"type\":\"m.room.name\",\"state_key\":\"\","
+    "\"sender\":\"@a:x\",\"content\":{\"name\":\"I\"}},{\"type\":\"m.room.member\",\"state_key\":\"@a:x\",\"sender\":\"@a:x\","
+    "\"content\":{\"membership\":\"join\"}}]}}}}},"
+    "{\"rooms\":{\"join\":{\"!i:example.org\":{\"timeline\":{\"events\":[" CS_MEMBER("$j", "@bob:example.org", "join") "]}}}}}]";
+
 static const char join_bob[] =
     "{\"type\":\"m.room.member\",\"sender\":\"@bob:example.org\",\"state_key\":\"@bob:example.org\","
     "\"room_id\":\"!r:example.org\",\"origin_server_ts\":99,\"depth\":99,\"prev_events\":[\"$p\"],"
@@ -547,6 +574,7 @@ int main(void)
   static const struct op op_auth = {"auth check", prep_event, run_auth, NULL, NULL};
   static const struct op op_apply = {"room apply", prep_event, run_room_apply, fp_room, NULL};
   static const struct op op_api = {"API call (built event + auth)", NULL, run_api, NULL, NULL};
+  static const struct op op_client = {"client view (syncs, redaction, stripped state)", NULL, run_client, NULL, NULL};
   const char *versions[] = {"1", "3", "10", "11", "12"};
   const char *texts[] = {member_lax, member_lax, member_strict, member_strict, member_strict};
   size_t i;
@@ -585,6 +613,10 @@ int main(void)
     run_op(&op_parse, &c);
     run_op(&op_lax, &c);
   }
+  ctx_clear(&c);
+
+  if(ctx_json(&c, "10", client_syncs))
+    run_op(&op_client, &c);
   ctx_clear(&c);
 
   /* State building and copying, with tables that grow. */

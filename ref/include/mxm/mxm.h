@@ -11,6 +11,7 @@
 #include "mxm/transition.h"
 #include "mxm/room.h"
 #include "mxm/api.h"
+#include "mxm/client.h"
 #include "mxm/canonical.h"
 #include "mxm/redact.h"
 #include "mxm/sign.h"
