@@ -30,5 +30,5 @@ int main(int argc, char **argv)
   mxm_json_deterministic();
   /* mxmc_ref_serve keeps the 16 most recently used states, keyed by the
    * bytes of the request's state (refimpl.c, "the state cache"). */
-  return mxmc_ref_serve(stdin, stdout, "mxm-ref-adapter 0.1.0");
+  return mxmc_ref_serve(stdin, stdout, "mxm-ref-adapter " MXM_VERSION);
 }

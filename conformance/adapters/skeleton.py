@@ -22,6 +22,7 @@ import sys
 # What this adapter implements (PROTOCOL.md section 1). Cases outside it are skipped, not failed.
 HELLO = {
     "mxm_adapter": 1,
+    "protocol": "1.1",  # the protocol version this file speaks; the runner's is in $MXM_PROTOCOL_VERSION
     "name": "skeleton.py (stub decide(): rejects everything)",
     "room_versions": [str(v) for v in range(1, 13)],
     "layers": ["auth"],  # add "transition", "api", "sequence", "client" as you implement them

@@ -493,6 +493,22 @@ int mxmc_caps_from_hello(const struct mxm_json *hello, struct mxmc_caps *caps, s
   }
   caps->name = mxmc_strdup(mxm_json_string(mxm_json_get(hello, "name")) ? mxm_json_string(mxm_json_get(hello, "name"))
                                                                          : "(unnamed adapter)");
+  /* "protocol": "1.N", the minor version it speaks (protocol 1.1); absent: 1.0 */
+  v = mxm_json_get(hello, "protocol");
+  if(v) {
+    const char *p = mxm_json_string(v);
+    size_t k = 2;
+    if(p && p[0] == '1' && p[1] == '.' && p[2])
+      while(p[k] >= '0' && p[k] <= '9')
+        k++;
+    if(!p || p[0] != '1' || p[1] != '.' || k == 2 || p[k] || k >= sizeof(caps->protocol)) {
+      mxmc_buf_add(err, "\"protocol\" must be a string \"1.N\" (PROTOCOL.md section 1)");
+      return -1;
+    }
+    memcpy(caps->protocol, p, k + 1);
+  } else {
+    memcpy(caps->protocol, "1.0", 4);
+  }
   v = mxm_json_get(hello, "room_versions");
   if(mxm_json_type(v) != MXM_JSON_ARRAY) {
     mxmc_buf_add(err, "the hello must list \"room_versions\"");

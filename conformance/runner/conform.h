@@ -229,6 +229,7 @@ struct mxmc_caps {
   unsigned layers;              /* enum mxmc_layer bits */
   enum mxm_spec_release spec_from, spec_to; /* releases whose text it follows */
   int reports_rules;            /* its rule ids are comparable to ref/RULES.md */
+  char protocol[16];            /* the protocol version it speaks: "1.0" unless its hello says */
 };
 
 /* The reference, in process: answers one request object of PROTOCOL.md with
@@ -429,6 +430,75 @@ struct mxmc_options {
 };
 /* Run every case of f. Adds results to rep. */
 void mxmc_run_file(const struct mxmc_file *f, const struct mxmc_options *opt, struct mxmc_report *rep);
+
+/* The requests `mxm conform` sends (PROTOCOL.md), built from an expanded
+ * room, for any caller that has a compact case (the runner; `mxm fuzz`).
+ * v is the room version's id, spec the release the request runs at, id the
+ * request id. Each returns NULL on failure: err says why when the case
+ * cannot be expanded; err->status is MXM_OK when memory ran out. */
+/* {"id", "type", "room_version", "spec_release", "state", "server_keys"}. */
+struct mxm_json *mxmc_request_new(const char *type, const char *id, const char *v, enum mxm_spec_release spec,
+                                  const struct mxmc_room *room);
+/* Put an expanded test event into an auth request: ev (owned) or text
+ * (owned, from malloc), check_auth_events and the room's other_events. */
+enum mxm_status mxmc_request_auth_event(struct mxm_json *req, const struct mxmc_room *room, struct mxm_json *ev,
+                                        char *text, int explicit_auth);
+/* An auth request for the test event of holder (a test object; FORMAT.md). */
+struct mxm_json *mxmc_request_auth(struct mxmc_room *room, const struct mxm_json *holder, const char *holder_ptr,
+                                   const char *v, enum mxm_spec_release spec, const char *id, struct mxm_error *err);
+/* A sequence request for steps (an array of step objects; FORMAT.md),
+ * built in order on room. accept decides which steps become part of the
+ * state the later steps are built on: 1 accept, 0 not, -1 fail the build.
+ * The runner accepts the steps the case expects to be allowed. */
+typedef int (*mxmc_accept_fn)(void *ctx, size_t step_index, const struct mxm_json *step, struct mxmc_room *room,
+                              const struct mxm_json *ev, int explicit_auth);
+struct mxm_json *mxmc_request_sequence(struct mxmc_room *room, const struct mxm_json *steps, const char *ptr,
+                                       const char *v, enum mxm_spec_release spec, const char *id,
+                                       mxmc_accept_fn accept, void *ctx, struct mxm_error *err);
+/* Send req to the adapter, or to the reference in process when adapter is
+ * NULL (with the IDs room's expansion computed; room may be NULL). NULL with
+ * *fault (owned) on a fault, as mxmc_adapter_call. */
+struct mxm_json *mxmc_backend_call(struct mxmc_adapter *adapter, const struct mxm_json *req,
+                                   const struct mxmc_room *room, char **fault);
+/* Compare an auth answer resp with an expected verdict exp ({"auth",
+ * "rule"|"rules", "transition"}; FORMAT.md) at room version v: allow/reject
+ * must match, and the rule id too when reports_rules; "invalid" passes with
+ * invalid or reject, "either" with allow or reject. Returns MXMC_PASS,
+ * MXMC_FAIL or MXMC_ERROR (resp has an error or no verdict); *why gets a
+ * message (owned) for failures and errors. */
+enum mxmc_outcome mxmc_compare_auth(const struct mxm_json *exp, const char *v, const struct mxm_json *resp,
+                                    int reports_rules, char **why);
+
+/* ---- differential fuzzing (fuzz_adapter.c) ---- */
+/* Generated cases (fuzz/decode.c -> compact case -> the requests above),
+ * each sent to the reference in process and to an adapter, and compared.
+ * adapter NULL compares the reference with itself in process (a baseline
+ * for mxm-bench). Disagreements become candidate cases in out_dir (NULL:
+ * only counted). command is what the candidates name as the adapter. */
+struct mxmc_fuzz;
+struct mxmc_fuzz_stats {
+  uint64_t cases;            /* generated cases that ran (auth + sequence) */
+  uint64_t auth, sequence;
+  uint64_t skipped;          /* not run: no spec release fits, expansion failed, reference undecided */
+  uint64_t expansion_errors, reference_undecided;
+  uint64_t agreed, disagreements, duplicates;
+  uint64_t faults;           /* adapter faults (each also a disagreement) */
+  uint64_t requests;         /* cases sent, shrinking excluded */
+  uint64_t shrink_requests;  /* cases sent while minimising and trying other room versions */
+  size_t distinct;           /* candidates */
+  unsigned restarts;
+};
+struct mxmc_fuzz *mxmc_fuzz_new(struct mxmc_adapter *adapter, uint64_t seed, uint32_t room_versions,
+                                const char *out_dir, const char *command);
+/* 0 when the adapter shares no room version and layer with the generator. */
+int mxmc_fuzz_can_run(const struct mxmc_fuzz *f);
+/* Generate, run and compare one case (shrinking it if it disagrees). 0, or
+ * -1 on out-of-memory. */
+int mxmc_fuzz_step(struct mxmc_fuzz *f);
+void mxmc_fuzz_stats_get(const struct mxmc_fuzz *f, struct mxmc_fuzz_stats *out);
+void mxmc_fuzz_free(struct mxmc_fuzz **fp);
+/* The `mxm fuzz` command. argv[0] is "fuzz". */
+int mxmc_fuzz_main(int argc, char **argv);
 
 /* The `mxm conform` command (conform_main.c). argv[0] is "conform". */
 int mxmc_main(int argc, char **argv);

@@ -15,6 +15,47 @@
 
 #include "conform.h"
 
+/* The corpus version of the cases at `path` (a case file or a directory of
+ * them): the first line of VERSION beside them (conformance/cases/VERSION),
+ * or NULL when there is none. Owned by the caller. */
+static char *corpus_version_at(const char *path)
+{
+  struct stat st;
+  char *file, *slash, line[64];
+  FILE *in;
+  size_t n;
+  if(stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    file = mxmc_printf("%s/VERSION", path);
+  } else {
+    char *dir = mxmc_strdup(path);
+    if(!dir)
+      return NULL;
+    slash = strrchr(dir, '/');
+    if(slash)
+      *slash = '\0';
+    file = slash ? mxmc_printf("%s/VERSION", dir) : mxmc_strdup("VERSION");
+    free(dir);
+  }
+  in = file ? fopen(file, "r") : NULL;
+  free(file);
+  if(!in)
+    return NULL;
+  if(!fgets(line, sizeof(line), in)) {
+    fclose(in);
+    return NULL;
+  }
+  fclose(in);
+  n = strcspn(line, "\r\n");
+  line[n] = '\0';
+  return n ? mxmc_strdup(line) : NULL;
+}
+
+static void print_versions(FILE *f)
+{
+  fprintf(f, "mxm %s\nadapter protocol %s\nconformance corpus %s\n", mxm_version(), MXM_PROTOCOL_VERSION,
+          MXM_CORPUS_VERSION);
+}
+
 static void usage(FILE *f, const char *corpus, const char *corpus_how)
 {
   fputs(
@@ -67,6 +108,7 @@ static void usage(FILE *f, const char *corpus, const char *corpus_how)
       "  --output FILE        write the report to FILE instead of standard output. It is\n"
       "                       written under a temporary name and renamed into place, so\n"
       "                       FILE is either the previous report or a complete new one\n"
+      "  --version            print the versions of mxm, the adapter protocol and the corpus\n"
       "  -v, --verbose        text format: the full block of each failing case (the case's\n"
       "                       spec citation, its flags' description, effect and links, the\n"
       "                       whole answer), and the passing and skipped cases; without\n"
@@ -327,6 +369,7 @@ int mxmc_main(int argc, char **argv)
   struct mxmc_buf err = {0};
   char corpus[4200];
   const char *corpus_how = NULL;
+  char *corpus_version = NULL;
   int have_corpus;
 
   memset(&opt, 0, sizeof(opt));
@@ -349,6 +392,9 @@ int mxmc_main(int argc, char **argv)
     const char *a = argv[i];
     if(strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       usage(stdout, have_corpus ? corpus : NULL, corpus_how);
+      goto done;
+    } else if(strcmp(a, "--version") == 0) {
+      print_versions(stdout);
       goto done;
     } else if(strcmp(a, "--lint") == 0) {
       lint = 1;
@@ -468,7 +514,15 @@ int mxmc_main(int argc, char **argv)
       goto done;
     }
   }
+  corpus_version = corpus_version_at(positional ? paths[0] : corpus);
   if(adapter_cmd) {
+    /* The runner's side of the hello (PROTOCOL.md section 1): the adapter
+     * finds the versions in its environment before it writes its hello. */
+    if(setenv("MXM_VERSION", mxm_version(), 1) || setenv("MXM_PROTOCOL_VERSION", MXM_PROTOCOL_VERSION, 1) ||
+       setenv("MXM_CORPUS_VERSION", corpus_version ? corpus_version : "", 1)) {
+      rc = MXMC_EXIT_INTERNAL;
+      goto done;
+    }
     opt.adapter = mxmc_adapter_start(adapter_cmd, timeout, &err);
     if(!opt.adapter) {
       fprintf(stderr, "mxm conform: cannot start the adapter '%s': %s\n", adapter_cmd,
@@ -505,6 +559,19 @@ int mxmc_main(int argc, char **argv)
     if(corpus_note)
       mxmc_report_meta(rep, "corpus", corpus_note);
     free(corpus_note);
+    /* the three versions (mxm/about.h): the corpus's is the one beside the cases run */
+    {
+      const char *cv = corpus_version;
+      char *pv = opt.adapter ? mxmc_printf("%s (the adapter speaks %s)", MXM_PROTOCOL_VERSION,
+                                           mxmc_adapter_caps(opt.adapter)->protocol)
+                             : mxmc_strdup(MXM_PROTOCOL_VERSION);
+      char *cvn = cv ? mxmc_strdup(cv) : mxmc_strdup("unversioned (no VERSION file beside the cases)");
+      mxmc_report_meta(rep, "mxm version", mxm_version());
+      mxmc_report_meta(rep, "protocol version", pv ? pv : MXM_PROTOCOL_VERSION);
+      mxmc_report_meta(rep, "corpus version", cvn ? cvn : "?");
+      free(pv);
+      free(cvn);
+    }
   }
   for(k = 0; k < n_paths && !mxmc_stop_signal && !mxmc_report_output_closed(rep); k++) {
     struct mxmc_file *f = mxmc_file_load(paths[k]);
@@ -616,6 +683,7 @@ done:
     free(paths[k]);
   free(paths);
   free(only);
+  free(corpus_version);
   free(tmp_output);
   free(backend);
   free(spec_note);

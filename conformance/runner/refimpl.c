@@ -735,6 +735,7 @@ void mxmc_ref_caps(struct mxmc_caps *caps)
   caps->spec_from = MXM_SPEC_R0;
   caps->spec_to = MXM_SPEC_CURRENT;
   caps->reports_rules = 1;
+  memcpy(caps->protocol, MXM_PROTOCOL_VERSION, sizeof(MXM_PROTOCOL_VERSION));
 }
 
 struct mxm_json *mxmc_ref_hello(const char *name)
@@ -754,7 +755,8 @@ struct mxm_json *mxmc_ref_hello(const char *name)
       goto fail;
   if(set_str(specs, "from", "r0") || set_str(specs, "to", mxm_spec_name(MXM_SPEC_CURRENT)))
     goto fail;
-  if(mxm_json_object_set(h, "mxm_adapter", mxm_json_new_int(1)) != MXM_OK || set_str(h, "name", name))
+  if(mxm_json_object_set(h, "mxm_adapter", mxm_json_new_int(1)) != MXM_OK ||
+     set_str(h, "protocol", MXM_PROTOCOL_VERSION) || set_str(h, "name", name))
     goto fail;
   if(mxm_json_object_set(h, "room_versions", rvs) != MXM_OK) {
     rvs = NULL;

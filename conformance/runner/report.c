@@ -1964,6 +1964,8 @@ int mxmc_report_finish(struct mxmc_report *rep)
                         "%zu files not loaded\n",
                     rep->counts[MXMC_PASS], rep->counts[MXMC_FAIL], rep->counts[MXMC_ERROR], rep->counts[MXMC_SKIP],
                     rep->counts[MXMC_XFAIL], rep->counts[MXMC_XPASS], rep->n_ferrs);
+    for(size_t i = 0; i < rep->n_meta; i++)
+      mxmc_buf_printf(&b, "# %s: %s\n", rep->meta[i].key, rep->meta[i].value);
     if(rep->interrupted)
       mxmc_buf_printf(&b, "Bail out! interrupted (%s): the results above are those decided before it\n", rep->interrupted);
     break;

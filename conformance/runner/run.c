@@ -33,13 +33,24 @@ struct run {
 
 /* ---- backend ---- */
 
-/* room: the expanded room the request was built from (NULL for a
- * transition request). In process, the reference takes the IDs the
- * expander computed instead of hashing every event again. */
+struct mxm_json *mxmc_backend_call(struct mxmc_adapter *adapter, const struct mxm_json *req,
+                                   const struct mxmc_room *room, char **fault)
+{
+  struct mxmc_ids ids;
+  struct mxm_json *resp;
+  *fault = NULL;
+  if(adapter)
+    return mxmc_adapter_call(adapter, req, fault);
+  mxmc_room_ids(room, &ids);
+  resp = mxmc_ref_answer_ids(req, &ids);
+  if(!resp)
+    *fault = mxmc_strdup("out of memory in the reference backend");
+  return resp;
+}
+
 static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, const struct mxmc_room *room,
                                      char **fault)
 {
-  *fault = NULL;
   if(r->opt->dump) {
     char *line = mxm_json_to_string(req, NULL);
     if(line) {
@@ -48,17 +59,7 @@ static struct mxm_json *call_backend(struct run *r, const struct mxm_json *req, 
       free(line);
     }
   }
-  if(r->opt->adapter)
-    return mxmc_adapter_call(r->opt->adapter, req, fault);
-  {
-    struct mxmc_ids ids;
-    struct mxm_json *resp;
-    mxmc_room_ids(room, &ids);
-    resp = mxmc_ref_answer_ids(req, &ids);
-    if(!resp)
-      *fault = mxmc_strdup("out of memory in the reference backend");
-    return resp;
-  }
+  return mxmc_backend_call(r->opt->adapter, req, room, fault);
 }
 
 /* ---- filters ---- */
@@ -201,11 +202,10 @@ static char *actual_text(const struct mxm_json *resp)
 }
 
 /*
- * Compare an auth verdict. Returns MXMC_PASS, MXMC_FAIL or MXMC_ERROR;
- * *why gets a message (owned) for failures and errors.
+ * Compare an auth verdict (conform.h).
  */
-static enum mxmc_outcome compare_auth(const struct run *r, const struct mxm_json *exp, const char *v,
-                                      const struct mxm_json *resp, char **why)
+enum mxmc_outcome mxmc_compare_auth(const struct mxm_json *exp, const char *v, const struct mxm_json *resp,
+                                    int reports_rules, char **why)
 {
   const char *want = mxm_json_string(mxm_json_get(exp, "auth"));
   const char *got = mxm_json_string(mxm_json_get(resp, "verdict"));
@@ -243,7 +243,7 @@ static enum mxmc_outcome compare_auth(const struct run *r, const struct mxm_json
     *why = mxmc_printf("verdict %s, expected %s", got, want);
     return MXMC_FAIL;
   }
-  if(r->caps->reports_rules && want_rule && (!got_rule || strcmp(want_rule, got_rule) != 0)) {
+  if(reports_rules && want_rule && (!got_rule || strcmp(want_rule, got_rule) != 0)) {
     *why = mxmc_printf("right verdict, wrong rule: %s, expected %s", got_rule ? got_rule : "(none)", want_rule);
     return MXMC_FAIL;
   }
@@ -260,6 +260,12 @@ static enum mxmc_outcome compare_auth(const struct run *r, const struct mxm_json
     }
   }
   return MXMC_PASS;
+}
+
+static enum mxmc_outcome compare_auth(const struct run *r, const struct mxm_json *exp, const char *v,
+                                      const struct mxm_json *resp, char **why)
+{
+  return mxmc_compare_auth(exp, v, resp, r->caps->reports_rules, why);
 }
 
 /* ---- results ---- */
@@ -386,6 +392,107 @@ static int add_room(struct mxm_json *req, const char *v, enum mxm_spec_release s
   return 0;
 }
 
+struct mxm_json *mxmc_request_new(const char *type, const char *id, const char *v, enum mxm_spec_release spec,
+                                  const struct mxmc_room *room)
+{
+  struct mxm_json *req = base_request(type, id);
+  if(req && add_room(req, v, spec, room))
+    mxm_json_free(&req);
+  return req;
+}
+
+enum mxm_status mxmc_request_auth_event(struct mxm_json *req, const struct mxmc_room *room, struct mxm_json *ev,
+                                        char *text, int explicit_auth)
+{
+  enum mxm_status st = mxm_json_object_set(req, "check_auth_events", mxm_json_new_bool(explicit_auth));
+  if(st == MXM_OK && mxmc_room_other_events(room))
+    st = mxm_json_object_set(req, "other_events", mxm_json_ref(mxmc_room_other_events(room)));
+  if(st == MXM_OK && ev) {
+    st = mxm_json_object_set(req, "event", ev);
+    ev = NULL;
+  }
+  if(st == MXM_OK && text)
+    st = mxm_json_object_set(req, "event_text", mxm_json_new_string(text));
+  mxm_json_free(&ev);
+  free(text);
+  return st;
+}
+
+struct mxm_json *mxmc_request_auth(struct mxmc_room *room, const struct mxm_json *holder, const char *holder_ptr,
+                                   const char *v, enum mxm_spec_release spec, const char *id, struct mxm_error *err)
+{
+  struct mxm_json *ev = NULL, *req;
+  char *text = NULL;
+  int explicit_auth = 0;
+  if(mxmc_room_expand_event(room, holder, holder_ptr, &ev, &text, &explicit_auth, err) != MXM_OK)
+    return NULL;
+  req = mxmc_request_new("auth", id, v, spec, room);
+  if(!req) {
+    mxm_json_free(&ev);
+    free(text);
+    return NULL;
+  }
+  if(mxmc_request_auth_event(req, room, ev, text, explicit_auth) != MXM_OK)
+    mxm_json_free(&req);
+  return req;
+}
+
+struct mxm_json *mxmc_request_sequence(struct mxmc_room *room, const struct mxm_json *steps, const char *ptr,
+                                       const char *v, enum mxm_spec_release spec, const char *id,
+                                       mxmc_accept_fn accept, void *ctx, struct mxm_error *err)
+{
+  struct mxm_json *req = mxmc_request_new("sequence", id, v, spec, room);
+  struct mxm_json *out_steps = mxm_json_new_array();
+  size_t i;
+  /* the state before the first step: a copy, since accepted steps are
+   * appended to the room being built */
+  if(!req || !out_steps || mxm_json_object_set(req, "state", mxm_json_copy(mxmc_room_state(room))) != MXM_OK)
+    goto fail;
+  for(i = 0; i < mxm_json_array_len(steps); i++) {
+    const struct mxm_json *step = mxm_json_array_get(steps, i);
+    char sptr[128];
+    struct mxm_json *ev = NULL, *so = mxm_json_new_object();
+    char *text = NULL;
+    int explicit_auth = 0, take;
+    snprintf(sptr, sizeof(sptr), "%s/steps/%zu", ptr, i);
+    if(!so || mxmc_room_expand_event(room, step, sptr, &ev, &text, &explicit_auth, err) != MXM_OK) {
+      mxm_json_free(&so);
+      goto fail;
+    }
+    take = ev ? accept(ctx, i, step, room, ev, explicit_auth) : 0;
+    if(take < 0 || (take && mxmc_room_accept(room, ev, err) != MXM_OK)) {
+      mxm_json_free(&ev);
+      mxm_json_free(&so);
+      free(text);
+      goto fail;
+    }
+    if((ev && mxm_json_object_set(so, "event", ev) != MXM_OK) ||
+       (text && mxm_json_object_set(so, "event_text", mxm_json_new_string(text)) != MXM_OK) ||
+       mxm_json_object_set(so, "check_auth_events", mxm_json_new_bool(explicit_auth)) != MXM_OK) {
+      free(text);
+      mxm_json_free(&so);
+      goto fail;
+    }
+    free(text);
+    if(mxm_json_array_add(out_steps, so) != MXM_OK)
+      goto fail; /* the failed add freed so */
+  }
+  /* server_keys may have grown while the steps were built */
+  if(mxm_json_object_set(req, "server_keys", mxm_json_ref(mxmc_room_server_keys(room))) != MXM_OK) {
+    mxm_json_free(&out_steps);
+    goto fail;
+  }
+  if(mxm_json_object_set(req, "steps", out_steps) != MXM_OK) {
+    out_steps = NULL;
+    goto fail;
+  }
+  return req;
+fail:
+  mxm_json_free(&out_steps);
+  mxm_json_free(&req);
+  return NULL;
+}
+
 static void error_result(struct run *r, struct mxmc_result *res, char *message)
 {
   res->outcome = MXMC_ERROR;
@@ -444,9 +551,7 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
   char *why = NULL, id[512], state_ptr[96];
   struct mxmc_room *room;
   struct mxm_error err;
-  struct mxm_json *ev = NULL, *req, *resp;
-  char *text = NULL;
-  int explicit_auth = 0;
+  struct mxm_json *req, *resp;
 
   snprintf(state_ptr, sizeof(state_ptr), "%.*s/state", gptr_end ? (int)(gptr_end - ptr) : 0, ptr);
   if(choose_spec(r, group, test, v, &spec, &why)) {
@@ -471,28 +576,13 @@ static void run_auth(struct run *r, const struct mxm_json *group, const struct m
     error_result(r, &res, expansion_error(&err, state_ptr));
     return;
   }
-  if(mxmc_room_expand_event(room, test, ptr, &ev, &text, &explicit_auth, &err) != MXM_OK) {
-    mxmc_room_free(&room);
-    error_result(r, &res, expansion_error(&err, ptr));
-    return;
-  }
   snprintf(id, sizeof(id), "%s#%lld@v%s", r->f->name, (long long)res.tc_id, v);
-  req = base_request("auth", id);
-  if(!req || add_room(req, v, spec, room) ||
-     mxm_json_object_set(req, "check_auth_events", mxm_json_new_bool(explicit_auth)) != MXM_OK ||
-     (mxmc_room_other_events(room) &&
-      mxm_json_object_set(req, "other_events", mxm_json_ref(mxmc_room_other_events(room))) != MXM_OK) ||
-     (ev && mxm_json_object_set(req, "event", ev) != MXM_OK) ||
-     (text && mxm_json_object_set(req, "event_text", mxm_json_new_string(text)) != MXM_OK)) {
-    ev = NULL;
-    mxm_json_free(&req);
-    free(text);
+  req = mxmc_request_auth(room, test, ptr, v, spec, id, &err);
+  if(!req) {
     mxmc_room_free(&room);
-    error_result(r, &res, NULL);
+    error_result(r, &res, err.status != MXM_OK ? expansion_error(&err, ptr) : NULL);
     return;
   }
-  ev = NULL;
-  free(text);
   resp = exchange(r, &req, room, &res);
   mxmc_room_free(&room);
   if(!resp)
@@ -691,6 +781,21 @@ static void run_api(struct run *r, const struct mxm_json *group, const struct mx
   emit(r, &res);
 }
 
+/* The runner's rule for sequences: a step expected to be allowed becomes
+ * part of the state the next steps are built on (their prev_events and
+ * auth_events). */
+static int accept_expected_allow(void *ctx, size_t step_index, const struct mxm_json *step, struct mxmc_room *room,
+                                 const struct mxm_json *ev, int explicit_auth)
+{
+  const char *want = mxm_json_string(mxm_json_get(mxm_json_get(step, "expected"), "auth"));
+  (void)ctx;
+  (void)step_index;
+  (void)room;
+  (void)ev;
+  (void)explicit_auth;
+  return want && strcmp(want, "allow") == 0;
+}
+
 static void run_sequence(struct run *r, const struct mxm_json *group, const struct mxm_json *test, const char *v,
                          const char *ptr)
 {
@@ -702,7 +807,7 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
   char *why = NULL, id[512], state_ptr[96];
   struct mxmc_room *room;
   struct mxm_error err;
-  struct mxm_json *req, *resp, *out_steps;
+  struct mxm_json *req, *resp;
   size_t i;
 
   snprintf(state_ptr, sizeof(state_ptr), "%.*s/state", gptr_end ? (int)(gptr_end - ptr) : 0, ptr);
@@ -737,67 +842,12 @@ static void run_sequence(struct run *r, const struct mxm_json *group, const stru
     return;
   }
   snprintf(id, sizeof(id), "%s#%lld@v%s", r->f->name, (long long)res.tc_id, v);
-  req = base_request("sequence", id);
-  out_steps = mxm_json_new_array();
-  /* the state before the first step: a copy, since accepted steps are
-   * appended to the room being built */
-  if(!req || !out_steps || add_room(req, v, spec, room) ||
-     mxm_json_object_set(req, "state", mxm_json_copy(mxmc_room_state(room))) != MXM_OK) {
-    mxm_json_free(&req);
-    mxm_json_free(&out_steps);
+  /* Every step is built up front; the expected verdicts come from the case,
+   * so this never depends on the implementation's answers. */
+  req = mxmc_request_sequence(room, steps, ptr, v, spec, id, accept_expected_allow, NULL, &err);
+  if(!req) {
     mxmc_room_free(&room);
-    error_result(r, &res, NULL);
-    return;
-  }
-  /* Build every step up front. A step expected to be allowed becomes part of
-   * the state the next steps are built on (their prev_events and
-   * auth_events); the expected verdicts come from the case, so this never
-   * depends on the implementation's answers. */
-  for(i = 0; i < mxm_json_array_len(steps); i++) {
-    const struct mxm_json *step = mxm_json_array_get(steps, i);
-    char sptr[128];
-    struct mxm_json *ev = NULL, *so = mxm_json_new_object();
-    char *text = NULL;
-    int explicit_auth = 0;
-    const char *want = mxm_json_string(mxm_json_get(mxm_json_get(step, "expected"), "auth"));
-    snprintf(sptr, sizeof(sptr), "%s/steps/%zu", ptr, i);
-    if(!so || mxmc_room_expand_event(room, step, sptr, &ev, &text, &explicit_auth, &err) != MXM_OK) {
-      mxm_json_free(&so);
-      mxm_json_free(&req);
-      mxm_json_free(&out_steps);
-      mxmc_room_free(&room);
-      error_result(r, &res, expansion_error(&err, sptr));
-      return;
-    }
-    if(ev && want && strcmp(want, "allow") == 0 && mxmc_room_accept(room, ev, &err) != MXM_OK) {
-      mxm_json_free(&ev);
-      mxm_json_free(&so);
-      free(text);
-      mxm_json_free(&req);
-      mxm_json_free(&out_steps);
-      mxmc_room_free(&room);
-      error_result(r, &res, expansion_error(&err, sptr));
-      return;
-    }
-    if((ev && mxm_json_object_set(so, "event", ev) != MXM_OK) ||
-       (text && mxm_json_object_set(so, "event_text", mxm_json_new_string(text)) != MXM_OK) ||
-       mxm_json_object_set(so, "check_auth_events", mxm_json_new_bool(explicit_auth)) != MXM_OK ||
-       mxm_json_array_add(out_steps, so) != MXM_OK) {
-      free(text);
-      mxm_json_free(&req);
-      mxm_json_free(&out_steps);
-      mxmc_room_free(&room);
-      error_result(r, &res, NULL);
-      return;
-    }
-    free(text);
-  }
-  /* server_keys may have grown while the steps were built */
-  if(mxm_json_object_set(req, "server_keys", mxm_json_ref(mxmc_room_server_keys(room))) != MXM_OK ||
-     mxm_json_object_set(req, "steps", out_steps) != MXM_OK) {
-    mxm_json_free(&req);
-    mxmc_room_free(&room);
-    error_result(r, &res, NULL);
+    error_result(r, &res, err.status != MXM_OK ? expansion_error(&err, ptr) : NULL);
     return;
   }
   resp = exchange(r, &req, room, &res);

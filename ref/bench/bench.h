@@ -190,6 +190,7 @@ int mxmb_section_verdict(const struct mxmb_opts *opts);
 int mxmb_section_scale(const struct mxmb_opts *opts);
 int mxmb_section_conform(const struct mxmb_opts *opts);
 int mxmb_section_fuzz(const struct mxmb_opts *opts);
+int mxmb_section_fuzzadapter(const struct mxmb_opts *opts);
 
 /* A sink the timed loops fold results into, read at exit. */
 extern volatile uint64_t mxmb_sink;

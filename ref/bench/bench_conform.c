@@ -474,12 +474,95 @@ done:
   return rc;
 }
 
+/* ---- section "fuzzadapter": `mxm fuzz --adapter` cases per second ----
+ *
+ * Method: the loop of `mxm fuzz` (mxmc_fuzz_step: generate a case with the
+ * structure-aware decoder, expand it, ask the reference in process, send it
+ * to the backend, compare), one operation per generated case. Subject: the
+ * backend is mxm-ref-adapter, one process for the whole measurement, as in
+ * `mxm fuzz --adapter mxm-ref-adapter`. Baseline: the same loop with the
+ * reference in process as the backend (the same requests built, no process
+ * boundary). The generator continues across runs, so every run sees new
+ * cases; a disagreement (there should be none: the test checks it) would add
+ * its minimisation to the subject. Target: >= 1,000 cases/s through the
+ * adapter. */
+static uint64_t fuzz_pass(void *ctx, size_t n)
+{
+  struct mxmc_fuzz *f = ctx;
+  size_t i;
+  for(i = 0; i < n; i++)
+    if(mxmc_fuzz_step(f))
+      break;
+  return i;
+}
+
+int mxmb_section_fuzzadapter(const struct mxmb_opts *opts)
+{
+  char adapter[4200];
+  struct mxmc_buf err = {0};
+  struct mxmc_adapter *ad;
+  struct mxmc_fuzz *via, *in;
+  struct mxmc_fuzz_stats sv, si;
+  struct mxmb_stats s, b;
+  struct mxmb_row *row;
+  if(!adapter_path(adapter, sizeof(adapter))) {
+    mxmb_warn("fuzzadapter: mxm-ref-adapter not found next to mxm-bench; section left out");
+    return 1;
+  }
+  ad = mxmc_adapter_start(adapter, 60, &err);
+  if(!ad) {
+    mxmb_warn("fuzzadapter: cannot start %s: %s", adapter, mxmc_buf_str(&err));
+    mxmc_buf_free(&err);
+    return 1;
+  }
+  mxmc_buf_free(&err);
+  via = mxmc_fuzz_new(ad, 1, 0, NULL, adapter);
+  in = mxmc_fuzz_new(NULL, 1, 0, NULL, NULL);
+  if(!via || !in) {
+    mxmc_fuzz_free(&via);
+    mxmc_fuzz_free(&in);
+    mxmc_adapter_stop(&ad);
+    return 1;
+  }
+  mxmc_expand_reset();
+  mxmb_measure_pair(opts, fuzz_pass, via, fuzz_pass, in, &s, &b);
+  mxmc_fuzz_stats_get(via, &sv);
+  mxmc_fuzz_stats_get(in, &si);
+  row = mxmb_row_timed("fuzzadapter", "fuzz case in-process", &b);
+  snprintf(row->note, sizeof(row->note), "mxmc_fuzz_step, the reference against itself: %llu cases (%llu sequence), "
+           "%llu disagreements", (unsigned long long)si.cases, (unsigned long long)si.sequence,
+           (unsigned long long)si.disagreements);
+  row = mxmb_row_timed("fuzzadapter", "fuzz case via mxm-ref-adapter", &s);
+  snprintf(row->baseline, sizeof(row->baseline), "fuzz case in-process");
+  row->ratio = s.median / b.median;
+  snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x in-process time");
+  snprintf(row->target, sizeof(row->target), ">= 1000 cases/s");
+  row->target_met = row->per_second >= 1000;
+  snprintf(row->note, sizeof(row->note), "mxm fuzz --adapter mxm-ref-adapter: %llu cases (%llu sequence), "
+           "%llu disagreements, %u restarts", (unsigned long long)sv.cases, (unsigned long long)sv.sequence,
+           (unsigned long long)sv.disagreements, sv.restarts);
+  if(sv.disagreements || si.disagreements)
+    mxmb_warn("fuzzadapter: the reference disagreed with itself (%llu via the adapter, %llu in process)",
+              (unsigned long long)sv.disagreements, (unsigned long long)si.disagreements);
+  mxmc_fuzz_free(&via);
+  mxmc_fuzz_free(&in);
+  mxmc_adapter_stop(&ad);
+  return 0;
+}
+
 #else /* no runner library */
 
 int mxmb_section_conform(const struct mxmb_opts *opts)
 {
   (void)opts;
   mxmb_note("conform: left out: this build has no conformance runner library (conformance/runner/conform.h)");
+  return 0;
+}
+
+int mxmb_section_fuzzadapter(const struct mxmb_opts *opts)
+{
+  (void)opts;
+  mxmb_note("fuzzadapter: left out: this build has no conformance runner library (conformance/runner/conform.h)");
   return 0;
 }
 

@@ -26,6 +26,7 @@ static const struct section sections[] = {
   {"scale", mxmb_section_scale, "rooms of 1k/100k/1M members: replay events/s, bytes per member"},
   {"conform", mxmb_section_conform, "conformance corpus: cases/s in-process vs. through the adapter"},
   {"fuzz", mxmb_section_fuzz, "fuzz harness bodies on their seed corpora vs. a parse-only body"},
+  {"fuzzadapter", mxmb_section_fuzzadapter, "mxm fuzz: generated cases/s through mxm-ref-adapter vs. in process"},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

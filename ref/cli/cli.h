@@ -109,6 +109,7 @@ int cmd_hash(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_conform(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 
 #endif

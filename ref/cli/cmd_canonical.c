@@ -15,12 +15,13 @@ static void help(FILE *f)
              "(content/appendices.md): keys sorted by code point, no whitespace, raw UTF-8,\n"
              "minimal escapes, integers only. The output is exactly the canonical bytes,\n"
              "without a trailing newline unless --newline is given.\n\n"
-             "  --strict           room versions 6+: a non-integer number or an integer outside\n"
+             "  --strict           (default) the appendix's definition, which room versions 6+\n"
+             "                     enforce: a non-integer number or an integer outside\n"
              "                     [-(2^53)+1, 2^53-1] is an error (exit 2, with its JSON pointer)\n"
-             "  --lax              room versions 1-5 (default): such numbers are written as\n"
-             "                     documented in ref/src/canonical.c (exact integers, or the\n"
-             "                     shortest round-trip form of a float)\n"
-             "  --room-version V   the mode of room version V\n"
+             "  --lax              the room versions 1-5 behaviour, which must not enforce it:\n"
+             "                     such numbers are written as documented in ref/src/canonical.c\n"
+             "                     (exact integers, or the shortest round-trip form of a float)\n"
+             "  --room-version V   the mode of room version V (lax for 1-5, strict for 6+)\n"
              "  --newline          append a newline\n\n"
              "A number whose exact value is an integer in range (1e10, 1.0, -0) is written as\n"
              "that integer in both modes, as the appendix example {\"a\":-0,\"b\":1e10} shows.\n\n"
@@ -30,7 +31,7 @@ static void help(FILE *f)
 
 int cmd_canonical(int argc, char **argv)
 {
-  enum mxm_canon_mode mode = MXM_CANON_LAX;
+  enum mxm_canon_mode mode = MXM_CANON_STRICT;
   const struct mxm_room_version *rv = NULL;
   const struct cli_opt opts[] = {{"--room-version", NULL, &rv}, {NULL, NULL, NULL}};
   const char *file = "-";

@@ -25,6 +25,7 @@ static const struct command commands[] = {
   {"sign", cmd_sign, "sign an event or a third-party-invite signed object with a seed-derived key"},
   {"verify", cmd_verify, "check the signatures on an event or JSON object"},
   {"conform", cmd_conform, "run the conformance corpus against the reference or an adapter"},
+  {"fuzz", cmd_fuzz, "differential fuzzing: generated cases against an adapter and the reference"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
     return MXM_EXIT_OK;
   }
   if(strcmp(argv[1], "--version") == 0) {
-    printf("mxm 0.1.0\n");
+    printf("mxm %s\nadapter protocol %s\nconformance corpus %s\n", mxm_version(), MXM_PROTOCOL_VERSION,
+           MXM_CORPUS_VERSION);
     return MXM_EXIT_OK;
   }
   for(i = 0; i < N_COMMANDS; i++) {

@@ -2,6 +2,7 @@
 #ifndef MXM_MXM_H
 #define MXM_MXM_H
 
+#include "mxm/about.h"
 #include "mxm/status.h"
 #include "mxm/json.h"
 #include "mxm/version.h"
