@@ -48,8 +48,8 @@ enum mxm_status mxmt_init(struct mxm_error *err)
 
 /* An event and the strings only it names (IDs), in one allocation: free()
  * of the event releases both, as mxm_event_free does. */
-#define AE_SLOTS 10 /* pdu_v1.yaml: at most 10 auth events */
-#define POOL_BYTES (MXM_EVENT_ID_MAX * (AE_SLOTS + 4))
+#define AE_SLOTS MXMF_AE_MAX
+#define POOL_BYTES (MXM_EVENT_ID_MAX * (AE_SLOTS + 6))
 struct tev {
   struct mxm_event ev;
   size_t used;
@@ -592,6 +592,37 @@ static enum mxm_status tpi_tree(const struct mxmt_room *rm, const struct mxmf_ev
   return MXM_OK;
 }
 
+/* The ID of auth entry a: the room's event it names, with the ID it was
+ * put with, or for a rejected event an ID of the version's shape the room
+ * does not hold (the same as build.c's). MXM_E_USAGE for an entry naming
+ * nothing the room holds (a decoder bug, as build.c says). */
+static enum mxm_status auth_id(const struct mxmt_room *rm, const struct mxmf_ae_entry *a, char *id, size_t cap,
+                               struct mxm_error *err)
+{
+  enum mxm_event_kind k;
+  switch((enum mxmf_ae_what)a->what) {
+  case MXMF_AE_REJECTED:
+    if(rm->rv->event_id_format == MXM_EVENT_ID_SERVER)
+      snprintf(id, cap, "$rejected%u:%s", (unsigned)a->index, servers[0]);
+    else
+      snprintf(id, cap, "$rejectedMemberEventOfUser%uAAAAAAAAAAAAAAAAA", (unsigned)a->index);
+    return MXM_OK;
+  case MXMF_AE_CREATE: k = MXM_EVENT_CREATE; break;
+  case MXMF_AE_POWER: k = MXM_EVENT_POWER_LEVELS; break;
+  case MXMF_AE_JOIN_RULES: k = MXM_EVENT_JOIN_RULES; break;
+  case MXMF_AE_MEMBER: k = MXM_EVENT_MEMBER; break;
+  case MXMF_AE_TOKEN: k = MXM_EVENT_THIRD_PARTY_INVITE; break;
+  default: k = MXM_EVENT_OTHER; break;
+  }
+  for(size_t i = 0; i < rm->n; i++)
+    if(rm->kind[i] == (uint8_t)k &&
+       (k != MXM_EVENT_MEMBER && k != MXM_EVENT_THIRD_PARTY_INVITE ? 1 : rm->index[i] == a->index)) {
+      snprintf(id, cap, "%s", rm->ids[i]);
+      return MXM_OK;
+    }
+  return mxm_error_set(err, MXM_E_USAGE, "/auth_events", "fuzz typed builder: an auth entry names no event of the room");
+}
+
 static int signature_read(const struct mxmt_room *rm, const struct mxmf_event *e)
 {
   /* Rule 4.2 (v8+: content/rooms/fragments/v8-auth-rules.md) verifies the
@@ -610,10 +641,50 @@ static enum mxm_status signed_event(const struct mxmt_room *rm, const struct mxm
   enum mxm_status st;
   int si;
   e1.auth_sig = MXMF_ASIG_NONE; /* signed below */
+  e1.auth.n = 0;                /* written below, with this room's IDs */
   build_view(rm, &rb);
   st = mxmf_build_event(rm->c, &e1, &rb, &json, err);
   if(st != MXM_OK)
     return st;
+  if(e->auth.n) {
+    struct mxm_json *arr = mxm_json_new_array();
+    st = arr ? MXM_OK : nomem(err);
+    for(unsigned i = 0; st == MXM_OK && i < e->auth.n && i < MXMF_AE_MAX; i++) {
+      char id[MXM_EVENT_ID_MAX];
+      struct mxm_json *v;
+      if((st = auth_id(rm, &e->auth.e[i], id, sizeof(id), err)) != MXM_OK)
+        break;
+      if(rm->rv->event_id_format == MXM_EVENT_ID_SERVER) { /* v1/v2: [id, {"sha256": ...}] */
+        struct mxm_json *h = mxm_json_new_object();
+        v = mxm_json_new_array();
+        if(!h || !v ||
+           mxm_json_object_set(h, "sha256", mxm_json_new_string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")) != MXM_OK ||
+           mxm_json_array_add(v, mxm_json_new_string(id)) != MXM_OK) {
+          mxm_json_free(&h);
+          mxm_json_free(&v);
+          st = nomem(err);
+          break;
+        }
+        if(mxm_json_array_add(v, h) != MXM_OK) { /* takes h */
+          mxm_json_free(&v);
+          st = nomem(err);
+          break;
+        }
+      } else {
+        v = mxm_json_new_string(id);
+      }
+      if(mxm_json_array_add(arr, v) != MXM_OK)
+        st = nomem(err);
+    }
+    if(st == MXM_OK)
+      st = mxm_json_object_set(json, "auth_events", arr);
+    else
+      mxm_json_free(&arr);
+    if(st != MXM_OK) {
+      mxm_json_free(&json);
+      return st;
+    }
+  }
   for(si = 0; si < 3 && strcmp(servers[si], mxmf_user_servers[e->authoriser]) != 0; si++)
     ;
   si %= 3;
@@ -638,6 +709,23 @@ enum mxm_status mxmt_member_event(const struct mxmt_room *rm, const struct mxmf_
                mxmf_user_ids[e->sender], e->prev_create ? rm->create_id : rm->last_id);
   if(!ev)
     return nomem(err);
+  if(e->auth.n) {
+    struct tev *t = (struct tev *)ev;
+    ev->auth_events = calloc(e->auth.n, sizeof(*ev->auth_events));
+    if(!ev->auth_events) {
+      mxm_event_free(&ev);
+      return nomem(err);
+    }
+    for(unsigned i = 0; i < e->auth.n && i < MXMF_AE_MAX; i++) {
+      char id[MXM_EVENT_ID_MAX];
+      enum mxm_status st = auth_id(rm, &e->auth.e[i], id, sizeof(id), err);
+      if(st != MXM_OK || !(ev->auth_events[i] = pool_str(t, id))) {
+        mxm_event_free(&ev);
+        return st != MXM_OK ? st : nomem(err);
+      }
+      ev->n_auth_events++;
+    }
+  }
   mc = &ev->u.member;
   member_content(mc, e->membership, e->displayname);
   if(e->authoriser >= 0) {
