@@ -4,13 +4,23 @@
  * to MAX_STEPS steps by a handful of users: client-server API calls
  * (mxm_api_call, whose event is then applied), raw member events,
  * power-level changes and join-rule changes, all applied with
- * mxm_room_apply. After every step:
+ * mxm_room_apply. The harness keeps its own model of the room (the
+ * abstract case of fuzz/scenario.h, updated by each accepted step), and
+ * the checks read levels and memberships from it, never from the library.
+ * After every step:
+ *   - the verdict and rule equal the independent oracle's (fuzz/oracle.c)
+ *     on the model, for member events (raw and API-made), power-level and
+ *     join-rule changes, allowed or rejected; cases the oracle leaves open
+ *     are counted;
+ *   - before it, the library's memberships, user levels and invite, kick
+ *     and ban levels equal the model's (the oracle's power computation);
  *   - a rejected event changed nothing (memberships, levels, join rule);
  *   - an accepted member event set the target's membership, and its
  *     reported "from" is the membership before;
- *   - the library's classification agrees with the current table's
- *     "Must never happen." cells (fuzz/check.c's own copy), and such a
- *     transition is accepted only for the documented contradictions;
+ *   - the library's classification agrees with the three eras' tables
+ *     (r0.5-r0.6.1, v1.1-v1.2, v1.3+; fuzz/check.c's own copy), and a
+ *     current "Must never happen." transition is accepted only for the
+ *     documented contradictions;
  *   - a join for someone else is accepted only as the creator's first join,
  *     and kicks/bans/unbans only with the power the rules demand;
  *   - the API's own auth verdict on its event equals the room's;
@@ -109,9 +119,9 @@ static void member_facts(const struct mxm_event *ev, const struct mxmt_room *rm,
 }
 
 /* Invariants of one accepted member event, from the state before it. */
-static void check_member_step(const struct mxmf_case *c, const char *what, const struct member_facts *ev,
-                              const struct fingerprint *before, const struct fingerprint *after,
-                              const struct mxm_apply_result *ar)
+static void check_member_step(const struct mxmf_case *c, const struct mxmf_case *model, const char *what,
+                              const struct member_facts *ev, const struct fingerprint *before,
+                              const struct fingerprint *after, const struct mxm_apply_result *ar)
 {
   char rtext[512];
   int s = ev->s, t = ev->t;
@@ -119,7 +129,7 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
   int self, tpi, prev_is_create;
   if(s < 0 || t < 0)
     return; /* only our five users are tracked */
-  from = from_lib(before->m[t]);
+  from = model->member[t];
   to = from_lib(ev->membership);
   self = s == t;
   tpi = ev->tpi;
@@ -136,11 +146,7 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
     mxmf_finding(H, c, "%s: apply reported %s -> %s, the state says %s -> %s", what, mxm_membership_name(ar->from),
                  mxm_membership_name(ar->to), mxm_membership_name(before->m[t]),
                  mxm_membership_name(ev->membership));
-  if(mxmf_must_never_happen(from, to) != (int)ar->transition[MXM_ERA_V1_3].must_never_happen)
-    mxmf_finding(H, c, "%s: the library classifies %s -> %s as '%s' but the current table says %s", what,
-                 mxmf_membership_word(from), mxmf_membership_word(to),
-                 ar->transition[MXM_ERA_V1_3].text ? ar->transition[MXM_ERA_V1_3].text : "(none)",
-                 mxmf_must_never_happen(from, to) ? "Must never happen." : "something else");
+  mxmf_check_classification(H, c, what, from, to, ar->transition);
   if(mxmf_must_never_happen(from, to)) {
     if(from == MXMF_M_KNOCK && to == MXMF_M_JOIN)
       mxmf_stats.contradiction_knock_join++;
@@ -155,15 +161,17 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
   if(to == MXMF_M_JOIN && !self && !(t == 0 && prev_is_create))
     mxmf_finding(H, c, "%s: a join for someone else (not the creator's first join) was accepted: %s", what,
                  mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
-  if((to == MXMF_M_LEAVE || to == MXMF_M_BAN) && !self) {
-    int64_t need = to == MXMF_M_BAN ? before->ban : before->kick;
-    int tie = before->pl[s] == MXM_PL_INFINITE && before->pl[t] == MXM_PL_INFINITE; /* conformance/NOTES.md#v12-creators */
-    if(before->m[s] != MXM_MEMBERSHIP_JOIN || before->pl[s] < need || (!(before->pl[t] < before->pl[s]) && !tie) ||
-       (from == MXMF_M_BAN && to == MXMF_M_LEAVE && before->pl[s] < before->ban))
+  if((to == MXMF_M_LEAVE || to == MXMF_M_BAN) && !self) { /* levels from the model (fuzz/oracle.c) */
+    int64_t pl_s = mxmo_user_level(model, s), pl_t = mxmo_user_level(model, t);
+    int64_t kick = mxmo_level(model, "kick"), ban = mxmo_level(model, "ban");
+    int64_t need = to == MXMF_M_BAN ? ban : kick;
+    int tie = mxmo_is_v12_creator(model, s) && mxmo_is_v12_creator(model, t); /* conformance/NOTES.md#v12-creators */
+    if(model->member[s] != MXMF_M_JOIN || pl_s < need || (!(pl_t < pl_s) && !tie) ||
+       (from == MXMF_M_BAN && to == MXMF_M_LEAVE && pl_s < ban))
       mxmf_finding(H, c, "%s: %s -> %s of another user accepted without the power (PL(S) %lld, PL(T) %lld, "
                    "kick %lld, ban %lld): %s", what, mxmf_membership_word(from), mxmf_membership_word(to),
-                   (long long)before->pl[s], (long long)before->pl[t], (long long)before->kick,
-                   (long long)before->ban, mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
+                   (long long)pl_s, (long long)pl_t, (long long)kick, (long long)ban,
+                   mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   }
   if(to == MXMF_M_BAN && self)
     mxmf_finding(H, c, "%s: self-ban accepted: %s", what, mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
@@ -171,11 +179,50 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
     mxmf_finding(H, c, "%s: knock accepted in room version %d", what, c->room_version);
 }
 
+/* The library's view before a step against the model's. */
+static void check_model(const struct mxmf_case *c, const struct mxmf_case *model, const char *what,
+                        const struct fingerprint *f)
+{
+  static const char *const names[3] = {"invite", "kick", "ban"};
+  const int64_t lib[3] = {f->invite, f->kick, f->ban};
+  for(int u = 0; u < MXMF_USERS; u++) {
+    if(from_lib(f->m[u]) != model->member[u])
+      mxmf_finding(H, c, "%s: before it, the room holds %s as %s, the model as %s", what, mxmf_user_ids[u],
+                   mxm_membership_name(f->m[u]), mxmf_membership_word(model->member[u]));
+    if(f->pl[u] != mxmo_user_level(model, u))
+      mxmf_finding(H, c, "%s: before it, the library gives %s power level %lld, the oracle %lld", what,
+                   mxmf_user_ids[u], (long long)f->pl[u], (long long)mxmo_user_level(model, u));
+  }
+  for(int i = 0; i < 3; i++)
+    if(lib[i] != mxmo_level(model, names[i]))
+      mxmf_finding(H, c, "%s: before it, the library's %s level is %lld, the oracle's %lld", what, names[i],
+                   (long long)lib[i], (long long)mxmo_level(model, names[i]));
+}
+
+/* The step's verdict against the oracle's on the model (want NULL: not modelled). */
+static void compare_oracle(const struct mxmf_case *c, const char *what, const struct mxmo_answer *want,
+                           const struct mxm_result *got)
+{
+  char b1[512];
+  if(!want)
+    return;
+  if(want->verdict == MXMO_EITHER || want->verdict == MXMO_STATE_INVALID) {
+    mxmf_stats.room_oracle_either++;
+    return;
+  }
+  mxmf_stats.room_oracle++;
+  if(got->verdict != (want->verdict == MXMO_ALLOW ? MXM_ALLOW : MXM_REJECT) ||
+     (want->rule && (!got->rule_id || strcmp(want->rule, got->rule_id) != 0)))
+    mxmf_finding(H, c, "%s: the room and the oracle's model disagree\n  library: %s\n  oracle:  %s by %s (%s)", what,
+                 mxmf_result_text(got, b1, sizeof(b1)), want->verdict == MXMO_ALLOW ? "allow" : "reject",
+                 want->rule ? want->rule : "(any rule)", want->why);
+}
+
 /* Apply ev (taken) to the room and check the step; when accepted, rm
  * advances to it. Returns 1 if the event was accepted. */
-static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct mxmt_room *rm,
-                      const struct mxm_auth_options *opt, struct mxm_event *ev, const char *what,
-                      const struct mxm_api_result *api, struct step_log *log)
+static int apply_step(const struct mxmf_case *c, const struct mxmf_case *model, const struct mxmo_answer *want,
+                      struct mxm_room *room, struct mxmt_room *rm, const struct mxm_auth_options *opt,
+                      struct mxm_event *ev, const char *what, const struct mxm_api_result *api, struct step_log *log)
 {
   struct fingerprint before, after;
   struct mxm_apply_result ar;
@@ -189,12 +236,13 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   if(is_member)
     member_facts(ev, rm, &facts);
   mxm_error_clear(&err);
-  if(mxmt_give_id(rm, ev, &err) != MXM_OK) {
+  if(mxmt_give_id(rm, ev, &err) != MXM_OK) { /* no hashing when the state keeps it */
     mxm_event_free(&ev);
     return 0;
   }
   snprintf(id, sizeof(id), "%s", mxm_event_id(ev));
   fingerprint(mxm_room_state(room), opt->spec, &before);
+  check_model(c, model, what, &before);
   memset(&ar, 0, sizeof(ar));
   if(mxm_room_apply(room, ev, &ar, &err) != MXM_OK) {
     if(err.status != MXM_E_UNDECIDABLE && err.status != MXM_E_UNSUPPORTED && err.status != MXM_E_NOMEM)
@@ -212,6 +260,7 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   }
   if(ar.accepted != (ar.auth.verdict == MXM_ALLOW))
     mxmf_finding(H, c, "%s: accepted=%d with verdict %s", what, ar.accepted, mxmf_result_text(&ar.auth, b1, sizeof(b1)));
+  compare_oracle(c, what, want, &ar.auth);
   if(api && api->has_auth && (api->auth.verdict != ar.auth.verdict || !api->auth.rule_id || !ar.auth.rule_id ||
                               strcmp(api->auth.rule_id, ar.auth.rule_id) != 0))
     mxmf_finding(H, c, "%s: the API's auth verdict on its own event differs from the room's: %s vs %s", what,
@@ -222,8 +271,8 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   } else {
     mxmf_stats.room_accepted++;
     if(is_member)
-      check_member_step(c, what, &facts, &before, &after, &ar);
-    rm->depth = depth > rm->depth ? depth : rm->depth + 1;
+      check_member_step(c, model, what, &facts, &before, &after, &ar);
+    rm->depth = depth > rm->depth ? depth : rm->depth + 1; /* the next event's prev_events */
     snprintf(rm->last_id, sizeof(rm->last_id), "%s", id);
   }
   return ar.accepted;
@@ -301,7 +350,7 @@ static void run_sequence(const uint8_t *data, size_t size, int with_client, stru
   struct mxm_auth_options opt;
   struct mxm_room *room = NULL;
   struct mxm_error err;
-  struct mxmf_power power;
+  struct mxmf_case model; /* the room as the accepted steps left it, for the oracle */
   struct mxm_client *cv = NULL;
   struct mxm_json *views[MXMF_MAX_STATE_EVENTS];
   size_t n_views = 0;
@@ -321,7 +370,7 @@ static void run_sequence(const uint8_t *data, size_t size, int with_client, stru
     return;
   if(mxmt_fill_state(&c, &rm, mxm_room_state_mut(room), with_client ? views : NULL, &n_views, &err) != MXM_OK)
     goto out;
-  power = c.power;
+  model = c;
   if(with_client)
     cv = client_start(views, n_views, opt.spec);
 
@@ -329,16 +378,18 @@ static void run_sequence(const uint8_t *data, size_t size, int with_client, stru
   for(int step = 0; step < MAX_STEPS; step++) {
     struct mxm_event *ev = NULL;
     struct mxm_api_result api;
-    int have_api = 0, is_power = 0;
+    int have_api = 0, is_power = 0, jr_step = 0, member_step = 0;
     struct mxmf_power pending;
+    enum mxmf_join_rule pending_jr = MXMF_JR_NO_EVENT;
+    struct mxmo_answer want;
+    int have_want = 0;
     char what[96];
     uint8_t b = step == 0 ? 1 : mxmf_byte(&r);
     if(step > 0 && mxmf_reader_done(&r))
       break;
     memset(&api, 0, sizeof(api));
-    mxm_error_clear(&err);
     switch(b & 3u) {
-    case 0: { /* an API call: its event is the library's JSON, parsed */
+    case 0: { /* an API call */
       struct mxm_api_call call;
       call.endpoint = endpoints[(b >> 2) % 7];
       call.caller = mxmf_user_ids[mxmf_byte(&r) % MXMF_USERS];
@@ -348,7 +399,7 @@ static void run_sequence(const uint8_t *data, size_t size, int with_client, stru
                call.target);
       if(mxm_api_call(mxm_room_state(room), &call, &opt, &api, &err) != MXM_OK)
         break;
-      have_api = 1;
+      have_api = 1; /* its event is the library's JSON, parsed */
       if(api.event && mxm_event_from_json(api.event, rv, &ev, &err) != MXM_OK && err.status == MXM_E_MALFORMED)
         mxmf_finding(H, &c, "%s: the API produced an event that does not parse: %s at '%s'", what, err.message,
                      err.where);
@@ -362,18 +413,25 @@ static void run_sequence(const uint8_t *data, size_t size, int with_client, stru
         mxmf_decode_event(&r, &c, &e);
       snprintf(what, sizeof(what), "step %d (raw %s by %s for %s)", step, mxmf_membership_word(e.membership),
                mxmf_user_ids[e.sender], mxmf_user_ids[e.target]);
-      (void)mxmt_member_event(&rm, &e, &ev, &err);
+      if(mxmt_member_event(&rm, &e, &ev, &err) == MXM_OK) {
+        struct mxmf_case mc = model;
+        mc.ev = e;
+        mxmo_decide(&mc, &want);
+        have_want = 1;
+      }
       break;
     }
     case 2: { /* change one user's power level */
-      struct mxmf_power p = power;
+      struct mxmf_power p = model.power;
       int sender = mxmf_byte(&r) % MXMF_USERS, u = mxmf_byte(&r) % MXMF_USERS;
       p.present = 1;
       mxmf_decode_level(&r, c.room_version, &p.users[u]);
       snprintf(what, sizeof(what), "step %d (power levels by %s, %s)", step, mxmf_user_ids[sender], mxmf_user_ids[u]);
       if(mxmt_power_event(&rm, &p, sender, &ev, &err) == MXM_OK) {
-        pending = p; /* becomes the room's power only if accepted */
+        pending = p; /* becomes the model's power only if accepted */
         is_power = 1;
+        mxmo_decide_power(&model, sender, &p, &want);
+        have_want = 1;
       }
       break;
     }
@@ -381,16 +439,59 @@ static void run_sequence(const uint8_t *data, size_t size, int with_client, stru
       int sender = mxmf_byte(&r) % MXMF_USERS;
       enum mxmf_join_rule jr = (enum mxmf_join_rule)(1 + mxmf_byte(&r) % (MXMF_JR_COUNT - 1));
       snprintf(what, sizeof(what), "step %d (join rule %s by %s)", step, mxmf_join_rule_word(jr), mxmf_user_ids[sender]);
-      (void)mxmt_join_rules_event(&rm, jr, sender, &ev, &err);
+      if(mxmt_join_rules_event(&rm, jr, sender, &ev, &err) == MXM_OK) {
+        pending_jr = jr;
+        jr_step = 1;
+        mxmo_decide_join_rules(&model, sender, &want);
+        have_want = 1;
+      }
       break;
     }
     }
     if(ev) {
+      struct mxmf_event e;
+      int accepted, s = -1, t = -1;
       /* The client view's copy, before apply takes the event. */
       struct mxm_json *view = cv ? (have_api ? mxm_json_ref(api.event) : mxmt_event_json(ev)) : NULL;
-      int accepted = apply_step(&c, room, &rm, &opt, ev, what, have_api ? &api : NULL, log);
-      if(accepted && is_power)
-        power = pending;
+      enum mxm_membership to_lib = MXM_MEMBERSHIP_UNKNOWN;
+      if(ev->kind == MXM_EVENT_MEMBER && ev->state_key) {
+        s = user_index(ev->sender);
+        t = user_index(ev->state_key);
+        to_lib = ev->u.member.membership;
+        member_step = s >= 0 && t >= 0 && to_lib != MXM_MEMBERSHIP_UNKNOWN;
+      }
+      /* An API event: the oracle decides it on the model as the abstract
+       * event it is (no authoriser or third-party invite, prev_events and
+       * auth_events empty); in a room with only the create, an empty
+       * prev_events is no first join, which the abstract case cannot say. */
+      if(have_api && member_step && !ev->u.member.join_authorised_via_users_server &&
+         !ev->u.member.has_third_party_invite && !mxmo_room_is_bare(&model)) {
+        struct mxmf_case mc = model;
+        memset(&e, 0, sizeof(e));
+        e.sender = s;
+        e.target = t;
+        e.membership = from_lib(ev->u.member.membership);
+        e.authoriser = -1;
+        mc.ev = e;
+        mxmo_decide(&mc, &want);
+        have_want = 1;
+      }
+      accepted = apply_step(&c, &model, have_want ? &want : NULL, room, &rm, &opt, ev, what, have_api ? &api : NULL,
+                            log);
+      /* The model follows the room's acceptance: where the oracle decided,
+       * a disagreement has already stopped the run; where it left the step
+       * open (counted), the room's answer is the only one there is. */
+      if(accepted) {
+        model.bare = 0;
+        if(is_power) {
+          model.power = pending;
+          model.power.present = 1;
+        } else if(jr_step) {
+          model.join_rule = pending_jr;
+        } else if(member_step) {
+          model.member[t] = from_lib(to_lib);
+        }
+      }
       client_step(&c, cv, what, accepted ? view : NULL, mxm_room_state(room));
       mxm_json_free(&view);
     }
