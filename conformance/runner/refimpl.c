@@ -185,7 +185,9 @@ static int load_common(const struct mxm_json *req, struct mxm_json **resp, const
  *   - in process, when the runner says its events never change
  *     (mxmc_ids.events_fixed): the room version, the addresses of the event
  *     objects (the entry holds a reference to each, so no other object can
- *     take an address while it is kept) and the serialised server_keys.
+ *     take an address while it is kept) and the serialised server_keys. The
+ *     entry keeps its own list of the state's events, not the request's
+ *     array: a room's array grows as a sequence accepts steps.
  * Only auth and api requests use it (their decisions only read the state);
  * a sequence loads its own. A state that fails to load is never kept.
  */
@@ -335,6 +337,20 @@ static struct mxm_json *hold_events(const struct mxm_json *req)
   return h;
 }
 
+/* A new array holding a reference to each element of a: what the request's
+ * "state" held when the entry was made. The runner's rooms hand out their
+ * own state array, which grows when a sequence step is accepted, so the
+ * entry must not keep the array itself (test_state_cache.c). */
+static struct mxm_json *array_snapshot(const struct mxm_json *a)
+{
+  struct mxm_json *s = mxm_json_new_array();
+  size_t i;
+  for(i = 0; s && i < mxm_json_array_len(a); i++)
+    if(mxm_json_array_add(s, mxm_json_ref(mxm_json_array_get(a, i))) != MXM_OK)
+      mxm_json_free(&s);
+  return s;
+}
+
 /* Room version, spec release and state of an auth or api request: from the
  * line's cache entry, the in-process cache, or loaded now. 0, or -1 with
  * an error response in *resp. */
@@ -371,12 +387,14 @@ static int prepare(const struct mxm_json *req, struct mxm_json **resp, const str
   pr->owned = 1;
   if(key) {
     struct mxm_json *hold = key_len <= STATE_CACHE_BYTES / 2 ? hold_events(req) : NULL;
-    if(hold) {
-      e = cache_put(key, key_len, pr->st, mxm_json_ref(mxm_json_get(req, "state")), hold);
+    struct mxm_json *snap = hold ? array_snapshot(mxm_json_get(req, "state")) : NULL;
+    if(snap) {
+      e = cache_put(key, key_len, pr->st, snap, hold);
       pr->owned = 0; /* the cache has it now */
       pr->st = e->st;
       pr->state = e->state;
     } else {
+      mxm_json_free(&hold);
       free(key);
     }
   }
