@@ -382,7 +382,7 @@ static struct mxm_json *hold_events(const struct mxm_json *req)
 /* A new array holding a reference to each element of a: what the request's
  * "state" held when the entry was made. The runner's rooms hand out their
  * own state array, which grows when a sequence step is accepted, so the
- * entry must not keep the array itself (test_state_cache.c). */
+ * entry must not keep the array itself (test_known_ids.c). */
 static struct mxm_json *array_snapshot(const struct mxm_json *a)
 {
   struct mxm_json *s = mxm_json_new_array();
