@@ -6,8 +6,10 @@
  * parsed tree. Every event is a full PDU of its room version: v1/v2 carry
  * event_id and (ID, hashes) pairs in prev_events; v3+ carry IDs that are
  * reference hashes; v12 has a create without room_id and room_id = "!" +
- * the create's ID. auth_events is always empty, so the auth-events rules
- * are not in play (the options turn them on only when an event lists any).
+ * the create's ID. Room events carry "auth_events": [] (the rules on auth
+ * events are not in play for them: the options turn them on only when an
+ * event lists any); the event under test carries the list its scenario
+ * names (mxmf_event.auth), as real event IDs.
  */
 #include "build.h"
 
@@ -92,28 +94,12 @@ static void sbf(struct sb *s, const char *fmt, ...)
     s->len += (size_t)n;
 }
 
-/* The spelling of a power level in the form the scenario asks for. */
+/* The spelling of a power level in the form the scenario asks for
+ * (mxmf_level_json, shared with the oracle's view of the case). */
 static void put_level(struct sb *s, const struct mxmf_level *l)
 {
-  long long v = (long long)l->value;
-  long long mag = v < 0 ? -v : v;
-  switch(l->form) {
-  case MXMF_PL_INT:
-    sbf(s, "%lld", v);
-    break;
-  case MXMF_PL_STRING: /* v1-stringy-power-levels.md: base 10, leading zeros, one sign, surrounding whitespace */
-    if(l->variant)
-      sbf(s, "\" %c%03lld \"", v < 0 ? '-' : '+', mag);
-    else
-      sbf(s, "\"%lld\"", v);
-    break;
-  case MXMF_PL_FLOAT: /* v1-floaty-power-levels.md: exponents expanded, then truncated toward zero */
-    if(l->variant)
-      sbf(s, "%s%llde-1", v < 0 ? "-" : "", mag * 10 + 5); /* 49 -> 495e-1 = 49.5 */
-    else
-      sbf(s, "%s%lld.75", v < 0 ? "-" : "", mag);
-    break;
-  }
+  char text[64];
+  sbf(s, "%s", mxmf_level_json(l, text, sizeof(text)));
 }
 
 static const char *membership_text(enum mxmf_membership m)
@@ -156,12 +142,12 @@ static void head(struct sb *s, const struct mxmf_room_build *rb, const char *typ
     sbf(s, ",\"room_id\":\"%s\"", rb->room_id);
 }
 
-static void tail(struct sb *s, const struct mxmf_room_build *rb, const char *prev_id)
+static void tail_auth(struct sb *s, const struct mxmf_room_build *rb, const char *prev_id, const char *auth)
 {
   int64_t depth = rb->depth + 1;
   int server_ids = rb->rv->event_id_format == MXM_EVENT_ID_SERVER; /* v1, v2 */
-  sbf(s, ",\"depth\":%lld,\"origin_server_ts\":%lld,\"auth_events\":[]", (long long)depth,
-      (long long)(1000 * depth));
+  sbf(s, ",\"depth\":%lld,\"origin_server_ts\":%lld,\"auth_events\":[%s]", (long long)depth,
+      (long long)(1000 * depth), auth ? auth : "");
   if(!prev_id || !prev_id[0])
     sbf(s, ",\"prev_events\":[]");
   else if(server_ids)
@@ -173,6 +159,8 @@ static void tail(struct sb *s, const struct mxmf_room_build *rb, const char *pre
   sbf(s, "}");
 }
 
+static void tail(struct sb *s, const struct mxmf_room_build *rb, const char *prev_id) { tail_auth(s, rb, prev_id, NULL); }
+
 static enum mxm_status parse_sb(const struct sb *s, struct mxm_json **out, struct mxm_error *err)
 {
   if(s->overflow)
@@ -182,7 +170,8 @@ static enum mxm_status parse_sb(const struct sb *s, struct mxm_json **out, struc
 
 /* ---- room ---------------------------------------------------------------- */
 
-static enum mxm_status push(struct mxmf_room_build *rb, struct mxm_json *ev, struct mxm_error *err)
+static enum mxm_status push(struct mxmf_room_build *rb, struct mxm_json *ev, enum mxmf_ae_what what, int index,
+                            struct mxm_error *err)
 {
   enum mxm_status st;
   if(rb->n_events >= MXMF_MAX_STATE_EVENTS) {
@@ -194,6 +183,8 @@ static enum mxm_status push(struct mxmf_room_build *rb, struct mxm_json *ev, str
     mxm_json_free(&ev);
     return st;
   }
+  rb->what[rb->n_events] = (uint8_t)what;
+  rb->index[rb->n_events] = (uint8_t)index;
   rb->events[rb->n_events++] = ev;
   return MXM_OK;
 }
@@ -247,7 +238,7 @@ static enum mxm_status add_member(const struct mxmf_case *c, struct mxmf_room_bu
   member_content(&s, m, c->displayname[u]);
   tail(&s, rb, rb->last_id);
   st = parse_sb(&s, &ev, err);
-  return st == MXM_OK ? push(rb, ev, err) : st;
+  return st == MXM_OK ? push(rb, ev, MXMF_AE_MEMBER, u, err) : st;
 }
 
 static void power_content(struct sb *s, const struct mxmf_power *p)
@@ -348,7 +339,7 @@ static enum mxm_status add_token(const struct mxmf_case *c, struct mxmf_room_bui
   sbf(&s, "]}");
   tail(&s, rb, rb->last_id);
   st = parse_sb(&s, &ev, err);
-  return st == MXM_OK ? push(rb, ev, err) : st;
+  return st == MXM_OK ? push(rb, ev, MXMF_AE_TOKEN, t, err) : st;
 }
 
 enum mxm_status mxmf_build_room(const struct mxmf_case *c, struct mxmf_room_build *rb, struct mxm_error *err)
@@ -391,7 +382,7 @@ enum mxm_status mxmf_build_room(const struct mxmf_case *c, struct mxmf_room_buil
   tail(&s, rb, NULL);
   st = parse_sb(&s, &ev, err);
   if(st == MXM_OK)
-    st = push(rb, ev, err);
+    st = push(rb, ev, MXMF_AE_CREATE, 0, err);
   if(st != MXM_OK)
     goto fail;
   memcpy(rb->create_id, rb->last_id, sizeof(rb->create_id));
@@ -407,14 +398,14 @@ enum mxm_status mxmf_build_room(const struct mxmf_case *c, struct mxmf_room_buil
   if(c->power.present) {
     st = mxmf_build_power_event(c, &c->power, 0, rb, &ev, err);
     if(st == MXM_OK)
-      st = push(rb, ev, err);
+      st = push(rb, ev, MXMF_AE_POWER, 0, err);
     if(st != MXM_OK)
       goto fail;
   }
   if(c->join_rule != MXMF_JR_NO_EVENT) {
     st = mxmf_build_join_rules_event(c, c->join_rule, 0, rb, &ev, err);
     if(st == MXM_OK)
-      st = push(rb, ev, err);
+      st = push(rb, ev, MXMF_AE_JOIN_RULES, 0, err);
     if(st != MXM_OK)
       goto fail;
   }
@@ -489,15 +480,59 @@ static enum mxm_status add_tpi(const struct mxmf_event *e, struct mxm_json *ev, 
   return mxm_json_object_set(content, "third_party_invite", tpi);
 }
 
+/* The auth_events list of e as JSON array members: each entry is the ID of
+ * the room event it names (computed here: the builder's prev_events IDs are
+ * stand-ins, see mxmf_build_advance), v1/v2 as (ID, hashes) pairs. A
+ * rejected event gets an ID of the version's shape that the room does not
+ * hold. An entry naming an event the room lacks is a decoder bug. */
+static enum mxm_status auth_text(const struct mxmf_event *e, const struct mxmf_room_build *rb, struct sb *out,
+                                 struct mxm_error *err)
+{
+  int server_ids = rb->rv->event_id_format == MXM_EVENT_ID_SERVER;
+  sb_init(out);
+  for(unsigned i = 0; i < e->auth.n && i < MXMF_AE_MAX; i++) {
+    const struct mxmf_ae_entry *a = &e->auth.e[i];
+    char id[MXM_EVENT_ID_MAX];
+    size_t k;
+    if(a->what == MXMF_AE_REJECTED) {
+      if(server_ids)
+        snprintf(id, sizeof(id), "$rejected%u:%s", (unsigned)a->index, servers[0]);
+      else /* '$' + 43 characters of both base64 alphabets */
+        snprintf(id, sizeof(id), "$rejectedMemberEventOfUser%uAAAAAAAAAAAAAAAAA", (unsigned)a->index);
+    } else {
+      for(k = 0; k < rb->n_events; k++)
+        if(rb->what[k] == a->what && (a->what == MXMF_AE_CREATE || a->what == MXMF_AE_POWER ||
+                                      a->what == MXMF_AE_JOIN_RULES || rb->index[k] == a->index))
+          break;
+      if(k == rb->n_events)
+        return mxm_error_set(err, MXM_E_USAGE, "/auth_events", "fuzz builder: auth entry %u names no event of the room", i);
+      if(k == 0) {
+        snprintf(id, sizeof(id), "%s", rb->create_id);
+      } else {
+        enum mxm_status st = mxm_compute_event_id(rb->events[k], rb->rv, id, err);
+        if(st != MXM_OK)
+          return st;
+      }
+    }
+    if(server_ids)
+      sbf(out, "%s[\"%s\",{\"sha256\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]", i ? "," : "", id);
+    else
+      sbf(out, "%s\"%s\"", i ? "," : "", id);
+  }
+  return MXM_OK;
+}
+
 enum mxm_status mxmf_build_event(const struct mxmf_case *c, const struct mxmf_event *e,
                                  const struct mxmf_room_build *rb, struct mxm_json **out, struct mxm_error *err)
 {
-  struct sb s;
+  struct sb s, auth;
   struct mxm_json *ev = NULL;
   enum mxm_status st;
   (void)c;
 
   *out = NULL;
+  if(e->auth.n && (st = auth_text(e, rb, &auth, err)) != MXM_OK)
+    return st;
   sb_init(&s);
   sbf(&s, "{\"type\":\"m.room.member\"");
   if(!e->omit_state_key)
@@ -506,7 +541,7 @@ enum mxm_status mxmf_build_event(const struct mxmf_case *c, const struct mxmf_ev
   if(rb->room_id[0])
     sbf(&s, ",\"room_id\":\"%s\"", rb->room_id);
   member_content(&s, e->membership, e->displayname);
-  tail(&s, rb, e->prev_create ? rb->create_id : rb->last_id);
+  tail_auth(&s, rb, e->prev_create ? rb->create_id : rb->last_id, e->auth.n ? auth.buf : NULL);
   st = parse_sb(&s, &ev, err);
   if(st != MXM_OK)
     return st;

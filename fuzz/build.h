@@ -22,6 +22,8 @@
 struct mxmf_room_build {
   const struct mxm_room_version *rv;
   struct mxm_json *events[MXMF_MAX_STATE_EVENTS]; /* owned; in the order they are put */
+  uint8_t what[MXMF_MAX_STATE_EVENTS];  /* enum mxmf_ae_what of events[i] (for auth_events) */
+  uint8_t index[MXMF_MAX_STATE_EVENTS]; /* its user or token */
   size_t n_events;
   char create_id[MXM_EVENT_ID_MAX];
   char last_id[MXM_EVENT_ID_MAX];  /* ID of the newest event (prev_events of the next) */

@@ -20,12 +20,15 @@ void mxmf_stats_print(void)
           "mxm-fuzz stats: cases=%llu decided=%llu either(skipped, ambiguous)=%llu state_invalid=%llu "
           "undecidable=%llu unsupported=%llu\n"
           "mxm-fuzz contradictions (allowed, counted): knock->join=%llu 3pid join->invite=%llu "
-          "first-join-in-non-bare-room=%llu; room steps=%llu accepted=%llu\n",
+          "first-join-in-non-bare-room=%llu; room steps=%llu accepted=%llu\n"
+          "mxm-fuzz auth events: rejected entry, library cannot decide=%llu; room steps checked by the oracle=%llu "
+          "(either=%llu)\n",
           (unsigned long long)s->cases, (unsigned long long)s->decided, (unsigned long long)s->either,
           (unsigned long long)s->state_invalid, (unsigned long long)s->undecidable,
           (unsigned long long)s->unsupported, (unsigned long long)s->contradiction_knock_join,
           (unsigned long long)s->contradiction_3pid_join_invite, (unsigned long long)s->ambiguous_first_join,
-          (unsigned long long)s->room_steps, (unsigned long long)s->room_accepted);
+          (unsigned long long)s->room_steps, (unsigned long long)s->room_accepted, (unsigned long long)s->auth_unknown,
+          (unsigned long long)s->room_oracle, (unsigned long long)s->room_oracle_either);
 }
 
 static void print_stats_at_exit(void) { mxmf_stats_print(); }
@@ -125,7 +128,13 @@ int mxmf_expect_decided(const char *harness, const struct mxmf_case *c, const st
   mxmf_stats.cases++;
   if(run->stage != MXMF_DONE) {
     switch(run->status) {
-    case MXM_E_UNDECIDABLE: mxmf_stats.undecidable++; return 0;
+    case MXM_E_UNDECIDABLE:
+      if(oracle->unknown_auth_event && run->stage == MXMF_AT_AUTH) {
+        mxmf_stats.auth_unknown++; /* a rejected auth event: no state of accepted events holds it */
+        return 0;
+      }
+      mxmf_stats.undecidable++;
+      return 0;
     case MXM_E_UNSUPPORTED: mxmf_stats.unsupported++; return 0;
     case MXM_E_NOMEM: return 0;
     case MXM_E_MALFORMED: case MXM_E_TOO_BIG:
@@ -150,18 +159,105 @@ int mxmf_expect_decided(const char *harness, const struct mxmf_case *c, const st
 
 /* ---- invariants -------------------------------------------------------- */
 
+/* The three tables of data/event-schemas/schema/m.room.member.yaml, as
+ * cell kinds: N "Must never happen.", I "Not implemented.", . anything
+ * else. Rows from, columns to, both in the order invite, join, leave, ban,
+ * knock. r0.5.0-r0.6.1 (matrix-org/matrix-doc @client_server/r0.6.1
+ * event-schemas/schema/m.room.member); v1.1-v1.2 (knock cells filled in);
+ * v1.3+ (invite -> knock "User is re-knocking.", matrix-doc #3730). */
+static const char *const tables[3][5] = {
+    /* r0 */ {"....I", "N...I", "....I", "NN..I", "IIIII"},
+    /* v1.1 */ {"....N", "N...N", ".....", "NN..N", ".N..."},
+    /* v1.3 */ {".....", "N...N", ".....", "NN..N", ".N..."},
+};
+
+static int table_index(enum mxmf_membership m)
+{
+  switch(m) {
+  case MXMF_M_INVITE: return 0;
+  case MXMF_M_JOIN: return 1;
+  case MXMF_M_NONE: /* the table reads a missing prev_content as leave */
+  case MXMF_M_LEAVE: return 2;
+  case MXMF_M_BAN: return 3;
+  case MXMF_M_KNOCK: return 4;
+  case MXMF_M_FOO: case MXMF_M_NOTSTRING: case MXMF_M_ABSENT: break;
+  }
+  return -1;
+}
+
+char mxmf_table_kind(int era, enum mxmf_membership from, enum mxmf_membership to)
+{
+  int f = table_index(from), t = table_index(to);
+  if(era < 0 || era > 2 || f < 0 || t < 0 || to == MXMF_M_NONE)
+    return '?';
+  return tables[era][f][t];
+}
+
 int mxmf_must_never_happen(enum mxmf_membership from, enum mxmf_membership to)
 {
-  if(from == MXMF_M_NONE)
-    from = MXMF_M_LEAVE; /* the table reads a missing prev_content as leave */
-  switch(from) {
-  case MXMF_M_JOIN: return to == MXMF_M_INVITE || to == MXMF_M_KNOCK;
-  case MXMF_M_BAN: return to == MXMF_M_INVITE || to == MXMF_M_JOIN || to == MXMF_M_KNOCK;
-  case MXMF_M_KNOCK: return to == MXMF_M_JOIN;
-  case MXMF_M_INVITE: case MXMF_M_LEAVE: return 0;
-  case MXMF_M_NONE: case MXMF_M_FOO: case MXMF_M_NOTSTRING: case MXMF_M_ABSENT: return 0;
+  return mxmf_table_kind(2, from, to) == 'N';
+}
+
+void mxmf_check_classification(const char *h, const struct mxmf_case *c, const char *what, enum mxmf_membership from,
+                               enum mxmf_membership to, const struct mxm_transition tr[3])
+{
+  static const char *const eras[3] = {"r0.5.0-r0.6.1", "v1.1-v1.2", "v1.3+"};
+  for(int era = 0; era < 3; era++) {
+    char k = mxmf_table_kind(era, from, to);
+    if(k == '?')
+      continue;
+    if((int)tr[era].must_never_happen != (k == 'N') || (int)tr[era].not_implemented != (k == 'I'))
+      mxmf_finding(h, c, "%s: the library classifies %s -> %s in the %s table as '%s'%s%s, the table says %s", what,
+                   mxmf_membership_word(from), mxmf_membership_word(to), eras[era],
+                   tr[era].text ? tr[era].text : "(none)", tr[era].must_never_happen ? " (must never happen)" : "",
+                   tr[era].not_implemented ? " (not implemented)" : "",
+                   k == 'N' ? "Must never happen." : k == 'I' ? "Not implemented." : "another cell");
   }
-  return 0;
+}
+
+/* Invariants of a rejection: events the rules must allow, each stated from
+ * the allowing rule of the member block (v1-auth-rules.md 5.2-5.5; v7.md
+ * 4.4; the same in every version's text), when no rule before the block
+ * rejects (mxmo_general_reject: auth events, m.federate, member 1 and 4.2).
+ * Each is a sufficient condition, so a correct engine never rejects it; a
+ * rule that is too strict fails here. */
+static void check_rejection(const char *h, const struct mxmf_case *c, const struct mxm_result *res)
+{
+  char rb[512];
+  const struct mxmf_event *e = &c->ev;
+  enum mxmf_membership m = e->membership, cur_s = c->member[e->sender], cur_t = c->member[e->target];
+  int self = e->sender == e->target, tie;
+  int64_t pl_s = mxmo_user_level(c, e->sender), pl_t = mxmo_user_level(c, e->target);
+  const char *must = NULL;
+
+  if(mxmo_general_reject(c) || mxmo_first_join_possible(c))
+    return;
+  tie = !self && mxmo_is_v12_creator(c, e->sender) && mxmo_is_v12_creator(c, e->target);
+  switch(m) {
+  case MXMF_M_LEAVE: /* leave 1: self, from invite or join; leave 4: a kick with the power */
+    if(self && (cur_s == MXMF_M_INVITE || cur_s == MXMF_M_JOIN))
+      must = "a self-leave from invite or join (leave 1)";
+    else if(!self && !tie && cur_s == MXMF_M_JOIN && pl_s >= mxmo_level(c, "kick") && pl_t < pl_s &&
+            (cur_t != MXMF_M_BAN || pl_s >= mxmo_level(c, "ban")))
+      must = "a kick (or unban) by a joined sender with PL >= kick (and ban for a banned target) above the target's (leave 3-4)";
+    break;
+  case MXMF_M_BAN: /* ban 2 */
+    if(!tie && cur_s == MXMF_M_JOIN && pl_s >= mxmo_level(c, "ban") && pl_t < pl_s)
+      must = "a ban by a joined sender with PL >= ban above the target's (ban 2)";
+    break;
+  case MXMF_M_INVITE: /* invite 4, without a third-party invite */
+    if(!e->tpi.present && cur_s == MXMF_M_JOIN && cur_t != MXMF_M_JOIN && cur_t != MXMF_M_BAN &&
+       pl_s >= mxmo_level(c, "invite"))
+      must = "an invite by a joined sender with PL >= invite of a target neither joined nor banned (invite 4)";
+    break;
+  case MXMF_M_JOIN: /* join 6: public */
+    if(self && cur_s != MXMF_M_BAN && c->join_rule == MXMF_JR_PUBLIC)
+      must = "a self-join of a user not banned to a public room (join 6)";
+    break;
+  case MXMF_M_NONE: case MXMF_M_KNOCK: case MXMF_M_FOO: case MXMF_M_NOTSTRING: case MXMF_M_ABSENT: break;
+  }
+  if(must)
+    mxmf_finding(h, c, "%s was rejected: %s", must, mxmf_result_text(res, rb, sizeof(rb)));
 }
 
 void mxmf_check_invariants(const char *h, const struct mxmf_case *c, const struct mxm_result *res)
@@ -176,8 +272,10 @@ void mxmf_check_invariants(const char *h, const struct mxmf_case *c, const struc
     mxmf_finding(h, c, "verdict is neither allow nor reject: %d", (int)res->verdict);
   if(!res->rule_id || !mxm_rule_find(res->rule_id))
     mxmf_finding(h, c, "verdict names no rule of the rule table: %s", mxmf_result_text(res, rb, sizeof(rb)));
-  if(!allowed)
+  if(!allowed) {
+    check_rejection(h, c, res);
     return;
+  }
   if(e->omit_state_key || m == MXMF_M_ABSENT || m == MXMF_M_FOO || m == MXMF_M_NOTSTRING)
     mxmf_finding(h, c, "an event without state_key or with no valid membership was allowed: %s",
                  mxmf_result_text(res, rb, sizeof(rb)));

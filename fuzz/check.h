@@ -42,6 +42,8 @@ struct mxmf_stats {
   uint64_t contradiction_3pid_join_invite; /* 3PID join -> invite allowed (conformance/NOTES.md#third-party-invite-skips-invite-checks) */
   uint64_t ambiguous_first_join;         /* creator's first join in a non-bare room (8.5) */
   uint64_t room_steps, room_accepted;
+  uint64_t auth_unknown;                 /* a rejected auth event listed: the library says "cannot decide" */
+  uint64_t room_oracle, room_oracle_either; /* fuzz_room steps compared with the oracle's model / left open */
 };
 extern struct mxmf_stats mxmf_stats;
 void mxmf_stats_print(void);
@@ -75,12 +77,22 @@ int mxmf_expect_decided(const char *harness, const struct mxmf_case *c, const st
                         const struct mxmf_run *run);
 
 /* The invariants of the brief, written against the abstract case: they
- * hold for any correct rule engine. Aborts with a finding on violation. */
+ * hold for any correct rule engine, on allowed and on rejected events (a
+ * rejection of an event some rule must allow is a finding). Aborts with a
+ * finding on violation. */
 void mxmf_check_invariants(const char *harness, const struct mxmf_case *c, const struct mxm_result *res);
 
-/* The current (v1.3+) transition table's "Must never happen." cells, as
- * this file's own data (m.room.member.yaml, v1.3+ table). from NONE reads as leave. */
+/* The transition tables of the three eras (m.room.member.yaml), as this
+ * file's own data: the kind of cell from -> to in era (0 r0.5.0-r0.6.1,
+ * 1 v1.1-v1.2, 2 v1.3+): 'N' "Must never happen.", 'I' "Not implemented.",
+ * '.' any other cell, '?' no cell. from NONE reads as leave. */
+char mxmf_table_kind(int era, enum mxmf_membership from, enum mxmf_membership to);
+/* The current (v1.3+) table's "Must never happen." cells. */
 int mxmf_must_never_happen(enum mxmf_membership from, enum mxmf_membership to);
+/* The library's classification (mxm_apply_result.transition, indexed by
+ * enum mxm_era) against the three tables; a finding on any difference. */
+void mxmf_check_classification(const char *h, const struct mxmf_case *c, const char *what, enum mxmf_membership from,
+                               enum mxmf_membership to, const struct mxm_transition tr[3]);
 
 /* Print the library result compactly into buf. */
 const char *mxmf_result_text(const struct mxm_result *r, char *buf, size_t cap);

@@ -52,6 +52,10 @@ enum edit {
   ED_INVITE_DEFAULT_0,   /* invite level defaults to 0 (50 before): v1.6+ */
   ED_FEDERATE,           /* m.federate rule in the text (v1-v5, v8-v12) */
   ED_FEDERATE_V6V7,      /* m.federate rule in the v6/v7 texts: v1.14+ */
+  ED_AE_REJECTED,        /* auth rule 2.3, a rejected auth event rejects: v1.4+ (#1137) */
+  ED_AE_REJECTED_V6V7,   /* the same in the v6/v7 texts: v1.14+ (#2065) */
+  ED_AE_KNOCK_JR,        /* selection: join rules also for knock: v1.14+ (#2063) */
+  ED_AE_AUTHORISER_JOIN, /* selection: the authoriser's member only for join: v1.15+ (#2100) */
   ED_COUNT
 };
 
@@ -69,6 +73,10 @@ static const struct edit_row edits[ED_COUNT] = {
   [ED_INVITE_DEFAULT_0] = {6, MXMF_SPEC_CURRENT, 1, 12},
   [ED_FEDERATE] = {3, MXMF_SPEC_CURRENT, 1, 12},
   [ED_FEDERATE_V6V7] = {14, MXMF_SPEC_CURRENT, 6, 7},
+  [ED_AE_REJECTED] = {4, MXMF_SPEC_CURRENT, 1, 12},
+  [ED_AE_REJECTED_V6V7] = {14, MXMF_SPEC_CURRENT, 6, 7},
+  [ED_AE_KNOCK_JR] = {14, MXMF_SPEC_CURRENT, 1, 12},
+  [ED_AE_AUTHORISER_JOIN] = {15, MXMF_SPEC_CURRENT, 8, 12},
 };
 
 static int edit_on(const struct mxmf_case *c, enum edit e)
@@ -87,6 +95,151 @@ static int federate_rule_on(const struct mxmf_case *c)
 
 /* ---- power (m.room.power_levels.yaml, power-level fragments, v12.md) ----- */
 
+/* A level's JSON text, read as the room version reads it. Written as a
+ * scan over the characters, with no number library: integers within
+ * +-(2^53-1) everywhere (m.room.power_levels.yaml); v1-v9 also a JSON
+ * string of optional whitespace, at most one sign, base-10 digits and
+ * optional whitespace (v1-stringy-power-levels.md: the whitespace is not
+ * named; the vocabulary uses only ASCII space, tab and newline); v1-v5
+ * also a number with a fraction or exponent, exponent applied, then
+ * truncated at the decimal point (v1-floaty-power-levels.md), exactly in
+ * decimal (the vocabulary has no literal a double cannot hold). */
+#define MAX_SAFE 9007199254740991LL
+
+static int digits_value(const char *d, size_t n, int neg, int64_t *out)
+{
+  int64_t v = 0;
+  while(n > 0 && *d == '0') {
+    d++;
+    n--;
+  }
+  if(n > 16)
+    return 0;
+  for(size_t i = 0; i < n; i++)
+    v = v * 10 + (d[i] - '0');
+  if(v > MAX_SAFE)
+    return 0;
+  *out = neg ? -v : v;
+  return 1;
+}
+
+static int is_digit_c(char ch) { return ch >= '0' && ch <= '9'; }
+
+static int level_of_number(const char *t, const struct version_row *v, int64_t *out)
+{
+  char mant[64];
+  size_t nm = 0, i = 0;
+  int neg = 0, frac = 0, has_frac = 0, has_exp = 0, eneg = 0;
+  long e = 0;
+  if(t[i] == '-') {
+    neg = 1;
+    i++;
+  }
+  if(!is_digit_c(t[i]))
+    return 0;
+  for(; is_digit_c(t[i]); i++)
+    if(nm < sizeof(mant))
+      mant[nm++] = t[i];
+    else
+      return 0;
+  if(t[i] == '.') {
+    has_frac = 1;
+    for(i++; is_digit_c(t[i]); i++, frac++)
+      if(nm < sizeof(mant))
+        mant[nm++] = t[i];
+      else
+        return 0;
+  }
+  if(t[i] == 'e' || t[i] == 'E') {
+    has_exp = 1;
+    i++;
+    if(t[i] == '+' || t[i] == '-')
+      eneg = t[i++] == '-';
+    for(; is_digit_c(t[i]); i++)
+      if(e < 100000)
+        e = e * 10 + (t[i] - '0');
+  }
+  if(t[i] != '\0')
+    return 0;
+  if(!has_frac && !has_exp)
+    return digits_value(mant, nm, neg, out);
+  if(!v->float_pl)
+    return 0;
+  e = (eneg ? -e : e) - frac; /* value = mant * 10^e */
+  if(e >= 0) {
+    if(e > 20) { /* 10^21 and beyond: out of range unless the mantissa is 0 */
+      for(size_t k = 0; k < nm; k++)
+        if(mant[k] != '0')
+          return 0;
+      *out = 0;
+      return 1;
+    }
+    for(long k = 0; k < e; k++)
+      if(nm < sizeof(mant))
+        mant[nm++] = '0';
+      else
+        return 0;
+    return digits_value(mant, nm, neg, out);
+  }
+  if((size_t)-e >= nm) { /* |value| < 1: truncates to 0 */
+    *out = 0;
+    return 1;
+  }
+  return digits_value(mant, nm - (size_t)-e, neg, out); /* drops the fraction: truncation */
+}
+
+static int level_of_string(const char *t, const struct version_row *v, int64_t *out)
+{
+  char s[64];
+  size_t n = 0, i = 1, a, b;
+  int neg = 0;
+  if(!v->string_pl)
+    return 0;
+  for(; t[i] && t[i] != '"'; i++) { /* the JSON escapes the vocabulary uses */
+    char ch = t[i];
+    if(ch == '\\') {
+      i++;
+      ch = t[i] == 't' ? '\t' : t[i] == 'n' ? '\n' : t[i] == 'r' ? '\r' : t[i] == '"' ? '"' : t[i] == '\\' ? '\\' : 0;
+      if(!ch)
+        return 0; /* \u and others: not a digit nor named whitespace */
+    }
+    if(n + 1 >= sizeof(s))
+      return 0;
+    s[n++] = ch;
+  }
+  if(t[i] != '"' || t[i + 1] != '\0')
+    return 0;
+  s[n] = '\0';
+  a = strspn(s, " \t\n\r");
+  b = n;
+  while(b > a && strchr(" \t\n\r", s[b - 1]))
+    b--;
+  if(a < b && (s[a] == '+' || s[a] == '-'))
+    neg = s[a++] == '-';
+  if(a == b)
+    return 0;
+  for(size_t k = a; k < b; k++)
+    if(!is_digit_c(s[k]))
+      return 0;
+  return digits_value(s + a, b - a, neg, out);
+}
+
+int mxmo_level_of_text(const char *text, int room_version, int64_t *out)
+{
+  const struct version_row *v = vrow(room_version);
+  if(text[0] == '"')
+    return level_of_string(text, v, out);
+  if(text[0] == '-' || is_digit_c(text[0]))
+    return level_of_number(text, v, out);
+  return 0; /* true, false, null, arrays, objects: never a level */
+}
+
+static int level_value(const struct mxmf_case *c, const struct mxmf_level *l, int64_t *out)
+{
+  char text[64];
+  return mxmo_level_of_text(mxmf_level_json(l, text, sizeof(text)), c->room_version, out);
+}
+
 int mxmo_is_v12_creator(const struct mxmf_case *c, int user)
 {
   if(!vrow(c->room_version)->v12_creators || user < 0 || user >= MXMF_USERS)
@@ -99,10 +252,11 @@ int64_t mxmo_user_level(const struct mxmf_case *c, int user)
   if(mxmo_is_v12_creator(c, user))
     return MXMO_PL_INFINITE;
   if(c->power.present) {
+    int64_t v = 0;
     if(c->power.users[user].present)
-      return c->power.users[user].value;
+      return level_value(c, &c->power.users[user], &v) ? v : 0;
     if(c->power.users_default.present)
-      return c->power.users_default.value;
+      return level_value(c, &c->power.users_default, &v) ? v : 0;
     return 0;
   }
   /* No PL event: the creator has 100 in v1-v11 (in v12 the creators are
@@ -122,21 +276,17 @@ int64_t mxmo_level(const struct mxmf_case *c, const char *name)
   } else if(strcmp(name, "ban") == 0) {
     l = &c->power.ban;
   }
-  if(c->power.present && l && l->present)
-    return l->value;
+  if(c->power.present && l && l->present) {
+    int64_t v = 0;
+    return level_value(c, l, &v) ? v : dflt;
+  }
   return dflt;
 }
 
 static int level_form_ok(const struct mxmf_case *c, const struct mxmf_level *l)
 {
-  if(!l->present)
-    return 1;
-  switch(l->form) {
-  case MXMF_PL_INT: return 1;
-  case MXMF_PL_STRING: return vrow(c->room_version)->string_pl;
-  case MXMF_PL_FLOAT: return vrow(c->room_version)->float_pl;
-  }
-  return 0;
+  int64_t v;
+  return !l->present || level_value(c, l, &v);
 }
 
 static int power_valid(const struct mxmf_case *c)
@@ -375,6 +525,102 @@ static void answer(struct mxmo_answer *out, enum mxmo_verdict v, const char *rul
   out->why = why;
 }
 
+/* ---- auth events (v1-auth-rules.md rule 2, v3-auth-rules.md, v12.md rule 3;
+ * content/server-server-api.md "Auth events selection") ------------------- */
+
+/* The (type, state_key) an entry names, as one number: type * 16 + key. */
+enum { P_CREATE = 0, P_POWER, P_JR, P_MEMBER, P_TPI };
+static int pair_of(const struct mxmf_ae_entry *a)
+{
+  switch(a->what) {
+  case MXMF_AE_CREATE: return P_CREATE * 16;
+  case MXMF_AE_POWER: return P_POWER * 16;
+  case MXMF_AE_JOIN_RULES: return P_JR * 16;
+  case MXMF_AE_TOKEN: return P_TPI * 16 + (a->index & 15);
+  default: return P_MEMBER * 16 + (a->index & 15); /* MEMBER, REJECTED */
+  }
+}
+
+/* Is the pair one the selection picks for the event? A pair is picked
+ * whether or not the room has such an event ("if any"). */
+static int selection_picks(const struct mxmf_case *c, int pair)
+{
+  const struct mxmf_event *e = &c->ev;
+  int key = pair % 16;
+  enum mxmf_membership m = e->membership;
+  switch(pair / 16) {
+  case P_CREATE: return !vrow(c->room_version)->v12_creators; /* v12: the create is not selected */
+  case P_POWER: return 1;
+  case P_MEMBER:
+    if(key == e->sender || (!e->omit_state_key && key == e->target))
+      return 1;
+    /* "If membership is join and the room version supports restricted
+     * rooms": the authoriser's member; before v1.15 whatever the membership. */
+    return vrow(c->room_version)->restricted && e->authoriser == key &&
+           (m == MXMF_M_JOIN || !edit_on(c, ED_AE_AUTHORISER_JOIN));
+  case P_JR:
+    return m == MXMF_M_JOIN || m == MXMF_M_INVITE || (m == MXMF_M_KNOCK && edit_on(c, ED_AE_KNOCK_JR));
+  case P_TPI:
+    return m == MXMF_M_INVITE && e->tpi.present && !e->tpi.omit_signed && !e->tpi.omit_token &&
+           e->tpi.token == key;
+  }
+  return 0;
+}
+
+/* Rule 2 (v12: 3) on a non-empty list; 1 when it decides. */
+static int auth_events_decide(const struct mxmf_case *c, struct mxmo_answer *out)
+{
+  const struct mxmf_auth_events *a = &c->ev.auth;
+  int has_create = 0, has_rejected = 0;
+  for(unsigned i = 0; i < a->n; i++) {
+    has_create |= a->e[i].what == MXMF_AE_CREATE;
+    has_rejected |= a->e[i].what == MXMF_AE_REJECTED;
+  }
+  out->unknown_auth_event = has_rejected ? 1 : 0;
+  for(unsigned i = 0; i < a->n; i++)
+    for(unsigned j = 0; j < i; j++)
+      if(pair_of(&a->e[i]) == pair_of(&a->e[j])) {
+        out->verdict = MXMO_REJECT;
+        out->rule = "auth_events.duplicate";
+        out->why = "auth events 2.1: duplicate entries for a (type, state_key) pair";
+        return 1;
+      }
+  /* v1-v6 "knock" is no membership, yet the selection text (one text for
+   * all room versions, v1.14+) names knock; a reader that gates it by room
+   * version rejects a listed join rules here (auth_events.unexpected), one
+   * that does not rejects at the member block (unknown membership). Same
+   * verdict either way (conformance/NOTES.md#knock-join-rules-auth-event). */
+  if(c->ev.membership == MXMF_M_KNOCK && !vrow(c->room_version)->knock && edit_on(c, ED_AE_KNOCK_JR))
+    for(unsigned i = 0; i < a->n; i++)
+      if(a->e[i].what == MXMF_AE_JOIN_RULES) {
+        out->verdict = MXMO_REJECT;
+        out->rule = NULL;
+        out->why = "v1-v6 knock with the join rules listed: rejected at rule 2.2 or at the member block";
+        return 1;
+      }
+  for(unsigned i = 0; i < a->n; i++)
+    if(!selection_picks(c, pair_of(&a->e[i]))) {
+      out->verdict = MXMO_REJECT;
+      out->rule = "auth_events.unexpected";
+      out->why = "auth events 2.2: an entry the auth events selection does not pick";
+      return 1;
+    }
+  if(has_rejected && (c->room_version == 6 || c->room_version == 7 ? edit_on(c, ED_AE_REJECTED_V6V7)
+                                                                     : edit_on(c, ED_AE_REJECTED))) {
+    out->verdict = MXMO_REJECT;
+    out->rule = NULL; /* no state of accepted events names it */
+    out->why = "auth events 2.3 (v1.4+; v6/v7 texts v1.14+): an entry was itself rejected";
+    return 1;
+  }
+  if(!has_create && !vrow(c->room_version)->v12_creators) {
+    out->verdict = MXMO_REJECT;
+    out->rule = "auth_events.no_create";
+    out->why = "auth events 2.4 (v1-v11): no m.room.create among the entries";
+    return 1;
+  }
+  return 0;
+}
+
 int mxmo_room_is_bare(const struct mxmf_case *c)
 {
   /* Only the create event is in the room: by the flag, or because the
@@ -418,6 +664,7 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
   const struct mxmf_event *ev = &c->ev;
   struct facts f;
 
+  out->unknown_auth_event = 0;
   if(c->room_version < 1 || c->room_version > 12 || c->spec < v->intro || c->spec > MXMF_SPEC_CURRENT) {
     answer(out, MXMO_STATE_INVALID, NULL, "room version not in this spec release");
     return;
@@ -426,6 +673,9 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
     answer(out, MXMO_STATE_INVALID, NULL, "power level form not allowed in this room version (v1-stringy/v1-floaty-power-levels.md, v10.md 9.1)");
     return;
   }
+  /* Rule 2 (v12: 3): the event's auth_events, when it lists any. */
+  if(ev->auth.n > 0 && auth_events_decide(c, out))
+    return;
   /* Rule 3 (v12: 4): m.federate false and the sender is on another server. */
   if(c->no_federate && federate_rule_on(c) &&
      strcmp(mxmf_user_servers[ev->sender], mxmf_user_servers[0]) != 0) {
@@ -498,4 +748,21 @@ void mxmo_decide(const struct mxmf_case *c, struct mxmo_answer *out)
   case MXMF_M_NONE: case MXMF_M_ABSENT: break;
   }
   answer(out, MXMO_REJECT, "member.shape", "member 1: no membership");
+}
+
+const char *mxmo_general_reject(const struct mxmf_case *c)
+{
+  struct mxmo_answer a;
+  const struct mxmf_event *ev = &c->ev;
+  memset(&a, 0, sizeof(a));
+  if(ev->auth.n > 0 && auth_events_decide(c, &a))
+    return a.rule ? a.rule : "auth_events";
+  if(c->no_federate && federate_rule_on(c) && strcmp(mxmf_user_servers[ev->sender], mxmf_user_servers[0]) != 0)
+    return "federate";
+  if(ev->omit_state_key || ev->membership == MXMF_M_ABSENT || ev->membership == MXMF_M_NOTSTRING ||
+     ev->membership == MXMF_M_FOO)
+    return "member.shape";
+  if(vrow(c->room_version)->restricted && ev->authoriser >= 0 && ev->auth_sig != MXMF_ASIG_RIGHT)
+    return "member.authorised_via.signature";
+  return NULL;
 }

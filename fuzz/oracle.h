@@ -34,6 +34,10 @@ struct mxmo_answer {
   enum mxmo_verdict verdict;
   const char *rule;  /* ref/RULES.md id, or NULL when any id will do */
   const char *why;   /* one line, static: the spec rule that decided */
+  /* The event lists an auth event that was rejected on receipt: a state
+   * of accepted events cannot hold it, so "cannot decide" is also a right
+   * answer for a library that sees only such a state. */
+  unsigned unknown_auth_event : 1;
 };
 
 /* Decide c. Pure: no allocation, no globals written. */
@@ -59,5 +63,12 @@ int mxmo_first_join(const struct mxmf_case *c);
  * join: mxmo_first_join, or the v11 v1.8-v1.12 text read as "the join's
  * sender is its state_key" (v11.md rule 4.3.1). Invariants exempt these. */
 int mxmo_first_join_possible(const struct mxmf_case *c);
+/* A power level as the room version reads its JSON text (scenario.c
+ * mxmf_level_json): 1 and *out, or 0 when the version does not accept it. */
+int mxmo_level_of_text(const char *text, int room_version, int64_t *out);
+/* The rules before the member block (auth events, m.federate) and member
+ * rule 1 and 4.2 (shape, authoriser signature): the rule id of the first
+ * that rejects c, or NULL when none does. Meaningful for a valid state. */
+const char *mxmo_general_reject(const struct mxmf_case *c);
 
 #endif /* MXMF_ORACLE_H */

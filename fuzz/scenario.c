@@ -19,6 +19,53 @@ int mxmf_version_intro(int room_version)
   return (room_version >= 1 && room_version <= 12) ? intro[room_version] : MXMF_SPEC_CURRENT + 1;
 }
 
+/* Spellings of MXMF_PL_SPELLED (JSON text), chosen where the room versions
+ * part ways: v1-v9 accept integer strings ("base 10, leading zeros, one
+ * sign, surrounding whitespace": content/rooms/fragments/v1-stringy-power-levels.md),
+ * v1-v5 floats (v1-floaty-power-levels.md), v10+ integers only
+ * (content/rooms/v10.md rule 9.1); every version bounds levels to
+ * [-(2^53)+1, 2^53-1] (m.room.power_levels.yaml). Which spelling is valid
+ * where is decided by the oracle, not written here. */
+const char *const mxmf_level_spellings[] = {
+    "\"50\"",  "\" 50\"",   "\"+50\"",  "\"-50\"",   "\"0050\"",  "\"\\t50\\n\"", "\" -7 \"",
+    "\"1e2\"", "\"50.5\"",  "\"5 0\"",  "\"+-50\"",  "\"\"",      "\" \"",       "\"0x32\"",
+    "\"50a\"", "\"9007199254740991\"",  "\"9007199254740992\"",   "\"-9007199254740992\"",
+    "1e2",     "5E1",       "50.0",     "50.5",      "-0.5",      "99.999",      "0.5e2",
+    "1e400",   "-1e400",    "1e16",
+    "true",    "false",     "null",     "[50]",      "{}",
+    "9007199254740991",     "-9007199254740991",     "9007199254740992",      "-9007199254740992",
+    "9223372036854775807",  "9223372036854775808",   "-9223372036854775809",  "-50", "-1"};
+const unsigned mxmf_n_level_spellings = sizeof(mxmf_level_spellings) / sizeof(mxmf_level_spellings[0]);
+
+char *mxmf_level_json(const struct mxmf_level *l, char *buf, size_t cap)
+{
+  long long v = (long long)l->value;
+  long long mag = v < 0 ? -v : v;
+  if(cap == 0)
+    return buf;
+  switch(l->form) {
+  case MXMF_PL_INT:
+    snprintf(buf, cap, "%lld", v);
+    break;
+  case MXMF_PL_STRING: /* base 10, leading zeros, one sign, surrounding whitespace */
+    if(l->variant)
+      snprintf(buf, cap, "\" %c%03lld \"", v < 0 ? '-' : '+', mag);
+    else
+      snprintf(buf, cap, "\"%lld\"", v);
+    break;
+  case MXMF_PL_FLOAT: /* exponents expanded, then truncated toward zero */
+    if(l->variant)
+      snprintf(buf, cap, "%s%llde-1", v < 0 ? "-" : "", mag * 10 + 5); /* 49 -> 495e-1 = 49.5 */
+    else
+      snprintf(buf, cap, "%s%lld.75", v < 0 ? "-" : "", mag);
+    break;
+  case MXMF_PL_SPELLED:
+    snprintf(buf, cap, "%s", mxmf_level_spellings[l->variant % mxmf_n_level_spellings]);
+    break;
+  }
+  return buf;
+}
+
 const char *mxmf_membership_word(enum mxmf_membership m)
 {
   switch(m) {
@@ -83,9 +130,28 @@ static void put(struct out *o, const char *fmt, ...)
 
 static void put_level(struct out *o, const char *name, const struct mxmf_level *l)
 {
-  static const char *const forms[] = {"int", "string", "float"};
+  char text[64];
   if(l->present)
-    put(o, " %s=%lld(%s)", name, (long long)l->value, forms[l->form]);
+    put(o, " %s=%s", name, mxmf_level_json(l, text, sizeof(text)));
+}
+
+static void put_auth(struct out *o, const struct mxmf_auth_events *a)
+{
+  static const char *const what[] = {"create", "power_levels", "join_rules", "member", "tpi", "rejected member"};
+  if(a->n == 0) {
+    put(o, "\n  auth_events: [] (not supplied)");
+    return;
+  }
+  put(o, "\n  auth_events:");
+  for(unsigned i = 0; i < a->n && i < MXMF_AE_MAX; i++) {
+    unsigned w = a->e[i].what < 6 ? a->e[i].what : 0;
+    if(w == MXMF_AE_MEMBER || w == MXMF_AE_REJECTED)
+      put(o, " %s(%s)", what[w], mxmf_user_ids[a->e[i].index % MXMF_USERS]);
+    else if(w == MXMF_AE_TOKEN)
+      put(o, " %s(tok%u)", what[w], (unsigned)a->e[i].index);
+    else
+      put(o, " %s", what[w]);
+  }
 }
 
 static const char *key_word(enum mxmf_is_key k)
@@ -145,6 +211,7 @@ char *mxmf_case_describe(const struct mxmf_case *c, char *buf, size_t cap)
           e->tpi.omit_token ? "(absent)" : e->tpi.token < MXMF_TOKENS ? (e->tpi.token ? "tok1" : "tok0") : "tokX",
           key_word(e->tpi.signer), e->tpi.corrupt ? " (corrupted)" : "");
   }
+  put_auth(&o, &e->auth);
   put(&o, "\n");
   return buf;
 }

@@ -44,15 +44,27 @@ enum mxmf_membership { /* the abstract membership of a user, or of an event */
 
 /* How a power-level value is written. Whether the form is valid depends on
  * the room version (strings v1-v9, floats v1-v5): the builder writes what
- * the scenario says and the oracle predicts whether the state is valid. */
-enum mxmf_pl_form { MXMF_PL_INT = 0, MXMF_PL_STRING, MXMF_PL_FLOAT };
+ * the scenario says (mxmf_level_json) and the oracle parses that text itself
+ * to decide whether the state is valid and what the level is.
+ * MXMF_PL_SPELLED: the JSON text mxmf_level_spellings[variant], one of the
+ * malformed or edge spellings the room versions treat differently (strings
+ * such as "1e2" or " 50", exponents, true/null, integers beyond 2^53 and
+ * 2^63); `value` is unused. */
+enum mxmf_pl_form { MXMF_PL_INT = 0, MXMF_PL_STRING, MXMF_PL_FLOAT, MXMF_PL_SPELLED };
 
 struct mxmf_level {
   unsigned present : 1;
   enum mxmf_pl_form form;
-  int64_t value;      /* the integer the spec says the written form means */
-  unsigned variant;   /* spelling of a string/float form, see build.c */
+  int64_t value;      /* INT/STRING/FLOAT: the integer the spelling is built from */
+  unsigned variant;   /* STRING/FLOAT: spelling 0 or 1; SPELLED: index into mxmf_level_spellings */
 };
+
+/* The spellings of MXMF_PL_SPELLED, as JSON text (scenario.c). */
+extern const char *const mxmf_level_spellings[];
+extern const unsigned mxmf_n_level_spellings;
+
+/* The JSON text of a level's value, as the builder writes it. Returns buf. */
+char *mxmf_level_json(const struct mxmf_level *l, char *buf, size_t cap);
 
 struct mxmf_power {
   unsigned present : 1; /* an m.room.power_levels event exists */
@@ -97,6 +109,34 @@ struct mxmf_tpi {
   unsigned corrupt : 1; /* flip a byte of the signature */
 };
 
+/* auth_events of the event under test: entries naming events of the room
+ * (content/server-server-api.md "Auth events selection"). n == 0 writes
+ * "auth_events": [], which the library reads as "not supplied" (the rules
+ * on auth events run only when the event lists some:
+ * mxm_auth_options.check_auth_events, ref/include/mxm/auth.h), and the
+ * oracle agrees. The decoder writes the right selection or a wrong one
+ * (an entry missing, an extra or duplicate entry, an entry of a type the
+ * selection never picks, an entry naming a rejected event); the oracle
+ * decides which rules fire from the spec text, not from how it was made. */
+enum mxmf_ae_what {
+  MXMF_AE_CREATE = 0,  /* the m.room.create */
+  MXMF_AE_POWER,       /* the m.room.power_levels */
+  MXMF_AE_JOIN_RULES,  /* the m.room.join_rules */
+  MXMF_AE_MEMBER,      /* user `index`'s m.room.member in the room */
+  MXMF_AE_TOKEN,       /* the m.room.third_party_invite with state_key "tok<index>" */
+  MXMF_AE_REJECTED     /* an m.room.member of user `index` that was rejected on receipt:
+                          its ID is not in the room (the library cannot know it) */
+};
+#define MXMF_AE_MAX 10 /* pdu_v1.yaml: at most 10 auth events */
+struct mxmf_ae_entry {
+  uint8_t what;  /* enum mxmf_ae_what */
+  uint8_t index; /* user (MEMBER, REJECTED) or token (TOKEN) */
+};
+struct mxmf_auth_events {
+  uint8_t n;
+  struct mxmf_ae_entry e[MXMF_AE_MAX];
+};
+
 /* How the event is signed for rule 4.2 (join_authorised_via_users_server). */
 enum mxmf_auth_sig { MXMF_ASIG_NONE = 0, MXMF_ASIG_RIGHT, MXMF_ASIG_WRONG };
 
@@ -109,6 +149,7 @@ struct mxmf_event {
   enum mxmf_auth_sig auth_sig;
   struct mxmf_tpi tpi;
   unsigned displayname : 2;    /* 0 none, else one of three names (profile changes) */
+  struct mxmf_auth_events auth; /* the event's auth_events */
 };
 
 struct mxmf_case {
