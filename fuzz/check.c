@@ -22,13 +22,14 @@ void mxmf_stats_print(void)
           "mxm-fuzz contradictions (allowed, counted): knock->join=%llu 3pid join->invite=%llu "
           "first-join-in-non-bare-room=%llu; room steps=%llu accepted=%llu\n"
           "mxm-fuzz auth events: rejected entry, library cannot decide=%llu; room steps checked by the oracle=%llu "
-          "(either=%llu)\n",
+          "(either=%llu); canonical known answers=%llu (none=%llu)\n",
           (unsigned long long)s->cases, (unsigned long long)s->decided, (unsigned long long)s->either,
           (unsigned long long)s->state_invalid, (unsigned long long)s->undecidable,
           (unsigned long long)s->unsupported, (unsigned long long)s->contradiction_knock_join,
           (unsigned long long)s->contradiction_3pid_join_invite, (unsigned long long)s->ambiguous_first_join,
           (unsigned long long)s->room_steps, (unsigned long long)s->room_accepted, (unsigned long long)s->auth_unknown,
-          (unsigned long long)s->room_oracle, (unsigned long long)s->room_oracle_either);
+          (unsigned long long)s->room_oracle, (unsigned long long)s->room_oracle_either,
+          (unsigned long long)s->canon_known, (unsigned long long)s->canon_no_answer);
 }
 
 static void print_stats_at_exit(void) { mxmf_stats_print(); }

@@ -44,6 +44,7 @@ struct mxmf_stats {
   uint64_t room_steps, room_accepted;
   uint64_t auth_unknown;                 /* a rejected auth event listed: the library says "cannot decide" */
   uint64_t room_oracle, room_oracle_either; /* fuzz_room steps compared with the oracle's model / left open */
+  uint64_t canon_known, canon_no_answer;  /* fuzz_canonical: compared with canon_ref.c / no known answer */
 };
 extern struct mxmf_stats mxmf_stats;
 void mxmf_stats_print(void);

@@ -4,13 +4,23 @@
  * to MAX_STEPS steps by a handful of users: client-server API calls
  * (mxm_api_call, whose event is then applied), raw member events,
  * power-level changes and join-rule changes, all applied with
- * mxm_room_apply. After every step:
+ * mxm_room_apply. The harness keeps its own model of the room (the
+ * abstract case of fuzz/scenario.h, updated by each accepted step), and
+ * the checks read levels and memberships from it, never from the library.
+ * After every step:
+ *   - the verdict and rule equal the independent oracle's (fuzz/oracle.c)
+ *     on the model, for member events (raw and API-made), power-level and
+ *     join-rule changes, allowed or rejected; cases the oracle leaves open
+ *     are counted;
+ *   - before it, the library's memberships, user levels and invite, kick
+ *     and ban levels equal the model's (the oracle's power computation);
  *   - a rejected event changed nothing (memberships, levels, join rule);
  *   - an accepted member event set the target's membership, and its
  *     reported "from" is the membership before;
- *   - the library's classification agrees with the current table's
- *     "Must never happen." cells (fuzz/check.c's own copy), and such a
- *     transition is accepted only for the documented contradictions;
+ *   - the library's classification agrees with the three eras' tables
+ *     (r0.5-r0.6.1, v1.1-v1.2, v1.3+; fuzz/check.c's own copy), and a
+ *     current "Must never happen." transition is accepted only for the
+ *     documented contradictions;
  *   - a join for someone else is accepted only as the creator's first join,
  *     and kicks/bans/unbans only with the power the rules demand;
  *   - the API's own auth verdict on its event equals the room's;
@@ -84,9 +94,10 @@ static enum mxmf_membership from_lib(enum mxm_membership m)
 }
 
 /* Invariants of one accepted member event, from the state before it. */
-static void check_member_step(const struct mxmf_case *c, const char *what, const struct mxm_event *ev,
-                              const struct mxmf_room_build *rb, const struct fingerprint *before,
-                              const struct fingerprint *after, const struct mxm_apply_result *ar)
+static void check_member_step(const struct mxmf_case *c, const struct mxmf_case *model, const char *what,
+                              const struct mxm_event *ev, const struct mxmf_room_build *rb,
+                              const struct fingerprint *before, const struct fingerprint *after,
+                              const struct mxm_apply_result *ar)
 {
   char rtext[512];
   int s = user_index(ev->sender), t = user_index(ev->state_key);
@@ -94,7 +105,7 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
   int self, tpi, prev_is_create;
   if(s < 0 || t < 0)
     return; /* only our five users are tracked */
-  from = from_lib(before->m[t]);
+  from = model->member[t];
   to = from_lib(ev->u.member.membership);
   self = s == t;
   tpi = ev->u.member.has_third_party_invite;
@@ -111,11 +122,7 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
     mxmf_finding(H, c, "%s: apply reported %s -> %s, the state says %s -> %s", what, mxm_membership_name(ar->from),
                  mxm_membership_name(ar->to), mxm_membership_name(before->m[t]),
                  mxm_membership_name(ev->u.member.membership));
-  if(mxmf_must_never_happen(from, to) != (int)ar->transition[MXM_ERA_V1_3].must_never_happen)
-    mxmf_finding(H, c, "%s: the library classifies %s -> %s as '%s' but the current table says %s", what,
-                 mxmf_membership_word(from), mxmf_membership_word(to),
-                 ar->transition[MXM_ERA_V1_3].text ? ar->transition[MXM_ERA_V1_3].text : "(none)",
-                 mxmf_must_never_happen(from, to) ? "Must never happen." : "something else");
+  mxmf_check_classification(H, c, what, from, to, ar->transition);
   if(mxmf_must_never_happen(from, to)) {
     if(from == MXMF_M_KNOCK && to == MXMF_M_JOIN)
       mxmf_stats.contradiction_knock_join++;
@@ -130,15 +137,17 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
   if(to == MXMF_M_JOIN && !self && !(t == 0 && prev_is_create))
     mxmf_finding(H, c, "%s: a join for someone else (not the creator's first join) was accepted: %s", what,
                  mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
-  if((to == MXMF_M_LEAVE || to == MXMF_M_BAN) && !self) {
-    int64_t need = to == MXMF_M_BAN ? before->ban : before->kick;
-    int tie = before->pl[s] == MXM_PL_INFINITE && before->pl[t] == MXM_PL_INFINITE; /* conformance/NOTES.md#v12-creators */
-    if(before->m[s] != MXM_MEMBERSHIP_JOIN || before->pl[s] < need || (!(before->pl[t] < before->pl[s]) && !tie) ||
-       (from == MXMF_M_BAN && to == MXMF_M_LEAVE && before->pl[s] < before->ban))
+  if((to == MXMF_M_LEAVE || to == MXMF_M_BAN) && !self) { /* levels from the model (fuzz/oracle.c) */
+    int64_t pl_s = mxmo_user_level(model, s), pl_t = mxmo_user_level(model, t);
+    int64_t kick = mxmo_level(model, "kick"), ban = mxmo_level(model, "ban");
+    int64_t need = to == MXMF_M_BAN ? ban : kick;
+    int tie = mxmo_is_v12_creator(model, s) && mxmo_is_v12_creator(model, t); /* conformance/NOTES.md#v12-creators */
+    if(model->member[s] != MXMF_M_JOIN || pl_s < need || (!(pl_t < pl_s) && !tie) ||
+       (from == MXMF_M_BAN && to == MXMF_M_LEAVE && pl_s < ban))
       mxmf_finding(H, c, "%s: %s -> %s of another user accepted without the power (PL(S) %lld, PL(T) %lld, "
                    "kick %lld, ban %lld): %s", what, mxmf_membership_word(from), mxmf_membership_word(to),
-                   (long long)before->pl[s], (long long)before->pl[t], (long long)before->kick,
-                   (long long)before->ban, mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
+                   (long long)pl_s, (long long)pl_t, (long long)kick, (long long)ban,
+                   mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
   }
   if(to == MXMF_M_BAN && self)
     mxmf_finding(H, c, "%s: self-ban accepted: %s", what, mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
@@ -149,9 +158,49 @@ static void check_member_step(const struct mxmf_case *c, const char *what, const
 /* Apply ev (taken) to the room and check the step. evjson is the event's
  * JSON (borrowed) for advancing prev_events when accepted. Returns 1 if the
  * event was accepted. */
-static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct mxmf_room_build *rb,
-                       const struct mxm_auth_options *opt, struct mxm_event *ev, const struct mxm_json *evjson,
-                       const char *what, const struct mxm_api_result *api, struct step_log *log)
+/* The library's view before a step against the model's. */
+static void check_model(const struct mxmf_case *c, const struct mxmf_case *model, const char *what,
+                        const struct fingerprint *f)
+{
+  static const char *const names[3] = {"invite", "kick", "ban"};
+  const int64_t lib[3] = {f->invite, f->kick, f->ban};
+  for(int u = 0; u < MXMF_USERS; u++) {
+    if(from_lib(f->m[u]) != model->member[u])
+      mxmf_finding(H, c, "%s: before it, the room holds %s as %s, the model as %s", what, mxmf_user_ids[u],
+                   mxm_membership_name(f->m[u]), mxmf_membership_word(model->member[u]));
+    if(f->pl[u] != mxmo_user_level(model, u))
+      mxmf_finding(H, c, "%s: before it, the library gives %s power level %lld, the oracle %lld", what,
+                   mxmf_user_ids[u], (long long)f->pl[u], (long long)mxmo_user_level(model, u));
+  }
+  for(int i = 0; i < 3; i++)
+    if(lib[i] != mxmo_level(model, names[i]))
+      mxmf_finding(H, c, "%s: before it, the library's %s level is %lld, the oracle's %lld", what, names[i],
+                   (long long)lib[i], (long long)mxmo_level(model, names[i]));
+}
+
+/* The step's verdict against the oracle's on the model (want NULL: not modelled). */
+static void compare_oracle(const struct mxmf_case *c, const char *what, const struct mxmo_answer *want,
+                           const struct mxm_result *got)
+{
+  char b1[512];
+  if(!want)
+    return;
+  if(want->verdict == MXMO_EITHER || want->verdict == MXMO_STATE_INVALID) {
+    mxmf_stats.room_oracle_either++;
+    return;
+  }
+  mxmf_stats.room_oracle++;
+  if(got->verdict != (want->verdict == MXMO_ALLOW ? MXM_ALLOW : MXM_REJECT) ||
+     (want->rule && (!got->rule_id || strcmp(want->rule, got->rule_id) != 0)))
+    mxmf_finding(H, c, "%s: the room and the oracle's model disagree\n  library: %s\n  oracle:  %s by %s (%s)", what,
+                 mxmf_result_text(got, b1, sizeof(b1)), want->verdict == MXMO_ALLOW ? "allow" : "reject",
+                 want->rule ? want->rule : "(any rule)", want->why);
+}
+
+static int apply_step(const struct mxmf_case *c, const struct mxmf_case *model, const struct mxmo_answer *want,
+                      struct mxm_room *room, struct mxmf_room_build *rb, const struct mxm_auth_options *opt,
+                      struct mxm_event *ev, const struct mxm_json *evjson, const char *what,
+                      const struct mxm_api_result *api, struct step_log *log)
 {
   struct fingerprint before, after;
   struct mxm_apply_result ar;
@@ -164,6 +213,7 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   if(is_member && mxm_event_from_json(evjson, rb->rv, &copy, &err) != MXM_OK)
     is_member = 0;
   fingerprint(mxm_room_state(room), opt->spec, &before);
+  check_model(c, model, what, &before);
   memset(&ar, 0, sizeof(ar));
   mxm_error_clear(&err);
   if(mxm_room_apply(room, ev, &ar, &err) != MXM_OK) {
@@ -183,6 +233,7 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   }
   if(ar.accepted != (ar.auth.verdict == MXM_ALLOW))
     mxmf_finding(H, c, "%s: accepted=%d with verdict %s", what, ar.accepted, mxmf_result_text(&ar.auth, b1, sizeof(b1)));
+  compare_oracle(c, what, want, &ar.auth);
   if(api && api->has_auth && (api->auth.verdict != ar.auth.verdict || !api->auth.rule_id || !ar.auth.rule_id ||
                               strcmp(api->auth.rule_id, ar.auth.rule_id) != 0))
     mxmf_finding(H, c, "%s: the API's auth verdict on its own event differs from the room's: %s vs %s", what,
@@ -193,7 +244,7 @@ static int apply_step(const struct mxmf_case *c, struct mxm_room *room, struct m
   } else {
     mxmf_stats.room_accepted++;
     if(copy)
-      check_member_step(c, what, copy, rb, &before, &after, &ar);
+      check_member_step(c, model, what, copy, rb, &before, &after, &ar);
     (void)mxmf_build_advance(rb, evjson, &err);
   }
   mxm_event_free(&copy);
@@ -270,7 +321,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
   struct mxm_auth_options opt;
   struct mxm_room *room = NULL;
   struct mxm_error err;
-  struct mxmf_power power;
+  struct mxmf_case model; /* the room as the accepted steps left it, for the oracle */
   struct mxm_client *cv = NULL;
 
   memset(log, 0, sizeof(*log));
@@ -285,7 +336,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
     return;
   if(mxm_room_new(rb.rv, &opt, &room) != MXM_OK || mxmf_fill_state(&rb, mxm_room_state_mut(room), &err) != MXM_OK)
     goto out;
-  power = c.power;
+  model = c;
   cv = client_start(&rb, opt.spec);
 
   /* The decoded case's own event is the first step. */
@@ -293,8 +344,11 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
     struct mxm_json *evjson = NULL;
     struct mxm_event *ev = NULL;
     struct mxm_api_result api;
-    int have_api = 0, is_power = 0;
+    int have_api = 0, is_power = 0, jr_step = 0, member_step = 0;
     struct mxmf_power pending;
+    enum mxmf_join_rule pending_jr = MXMF_JR_NO_EVENT;
+    struct mxmo_answer want;
+    int have_want = 0;
     char what[96];
     uint8_t b = step == 0 ? 1 : mxmf_byte(&r);
     if(step > 0 && mxmf_reader_done(&r))
@@ -324,18 +378,25 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
         mxmf_decode_event(&r, &c, &e);
       snprintf(what, sizeof(what), "step %d (raw %s by %s for %s)", step, mxmf_membership_word(e.membership),
                mxmf_user_ids[e.sender], mxmf_user_ids[e.target]);
-      (void)mxmf_build_event(&c, &e, &rb, &evjson, &err);
+      if(mxmf_build_event(&c, &e, &rb, &evjson, &err) == MXM_OK) {
+        struct mxmf_case mc = model;
+        mc.ev = e;
+        mxmo_decide(&mc, &want);
+        have_want = 1;
+      }
       break;
     }
     case 2: { /* change one user's power level */
-      struct mxmf_power p = power;
+      struct mxmf_power p = model.power;
       int sender = mxmf_byte(&r) % MXMF_USERS, u = mxmf_byte(&r) % MXMF_USERS;
       p.present = 1;
       mxmf_decode_level(&r, c.room_version, &p.users[u]);
       snprintf(what, sizeof(what), "step %d (power levels by %s, %s)", step, mxmf_user_ids[sender], mxmf_user_ids[u]);
       if(mxmf_build_power_event(&c, &p, sender, &rb, &evjson, &err) == MXM_OK) {
-        pending = p; /* becomes the room's power only if accepted */
+        pending = p; /* becomes the model's power only if accepted */
         is_power = 1;
+        mxmo_decide_power(&model, sender, &p, &want);
+        have_want = 1;
       }
       break;
     }
@@ -343,14 +404,57 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
       int sender = mxmf_byte(&r) % MXMF_USERS;
       enum mxmf_join_rule jr = (enum mxmf_join_rule)(1 + mxmf_byte(&r) % (MXMF_JR_COUNT - 1));
       snprintf(what, sizeof(what), "step %d (join rule %s by %s)", step, mxmf_join_rule_word(jr), mxmf_user_ids[sender]);
-      (void)mxmf_build_join_rules_event(&c, jr, sender, &rb, &evjson, &err);
+      if(mxmf_build_join_rules_event(&c, jr, sender, &rb, &evjson, &err) == MXM_OK) {
+        pending_jr = jr;
+        jr_step = 1;
+        mxmo_decide_join_rules(&model, sender, &want);
+        have_want = 1;
+      }
       break;
     }
     }
     if(evjson && mxm_event_from_json(evjson, rb.rv, &ev, &err) == MXM_OK) {
-      int accepted = apply_step(&c, room, &rb, &opt, ev, evjson, what, have_api ? &api : NULL, log);
-      if(accepted && is_power)
-        power = pending;
+      struct mxmf_event e;
+      int accepted, s = -1, t = -1;
+      enum mxm_membership to_lib = MXM_MEMBERSHIP_UNKNOWN;
+      if(ev->kind == MXM_EVENT_MEMBER && ev->state_key) {
+        s = user_index(ev->sender);
+        t = user_index(ev->state_key);
+        to_lib = ev->u.member.membership;
+        member_step = s >= 0 && t >= 0 && to_lib != MXM_MEMBERSHIP_UNKNOWN;
+      }
+      /* An API event: the oracle decides it on the model as the abstract
+       * event it is (no authoriser or third-party invite, prev_events and
+       * auth_events empty); in a room with only the create, an empty
+       * prev_events is no first join, which the abstract case cannot say. */
+      if(have_api && member_step && !ev->u.member.join_authorised_via_users_server &&
+         !ev->u.member.has_third_party_invite && !mxmo_room_is_bare(&model)) {
+        struct mxmf_case mc = model;
+        memset(&e, 0, sizeof(e));
+        e.sender = s;
+        e.target = t;
+        e.membership = from_lib(ev->u.member.membership);
+        e.authoriser = -1;
+        mc.ev = e;
+        mxmo_decide(&mc, &want);
+        have_want = 1;
+      }
+      accepted = apply_step(&c, &model, have_want ? &want : NULL, room, &rb, &opt, ev, evjson, what,
+                            have_api ? &api : NULL, log);
+      /* The model follows the room's acceptance: where the oracle decided,
+       * a disagreement has already stopped the run; where it left the step
+       * open (counted), the room's answer is the only one there is. */
+      if(accepted) {
+        model.bare = 0;
+        if(is_power) {
+          model.power = pending;
+          model.power.present = 1;
+        } else if(jr_step) {
+          model.join_rule = pending_jr;
+        } else if(member_step) {
+          model.member[t] = from_lib(to_lib);
+        }
+      }
       client_step(&c, cv, what, accepted ? evjson : NULL, mxm_room_state(room));
     }
     else if(evjson && have_api && err.status == MXM_E_MALFORMED)

@@ -766,3 +766,126 @@ const char *mxmo_general_reject(const struct mxmf_case *c)
     return "member.authorised_via.signature";
   return NULL;
 }
+
+/* ---- state events of fuzz_room ------------------------------------------ */
+
+/* Rules 3 (m.federate) and 6 (sender joined): 1 when one rejects. */
+static int state_event_gate(const struct mxmf_case *c, int sender, struct mxmo_answer *out)
+{
+  out->unknown_auth_event = 0;
+  if(c->no_federate && federate_rule_on(c) && strcmp(mxmf_user_servers[sender], mxmf_user_servers[0]) != 0) {
+    answer(out, MXMO_REJECT, "federate", "rule 3: m.federate false, sender on another server");
+    return 1;
+  }
+  if(c->member[sender] != MXMF_M_JOIN) {
+    answer(out, MXMO_REJECT, "sender.not_joined", "rule 6 (v6-v11: 5): the sender is not joined");
+    return 1;
+  }
+  return 0;
+}
+
+/* Rule 8 (v6-v11: 7): a state event without an events entry needs
+ * state_default: absent from the room's power levels here, so 50; with no
+ * power-levels event 0 up to v1.6 and 50 from v1.7 (m.room.power_levels.yaml,
+ * conformance/NOTES.md#historical-defaults). */
+static int64_t state_level(const struct mxmf_case *c)
+{
+  if(c->power.present)
+    return 50;
+  return c->spec >= 7 ? 50 : 0;
+}
+
+static int is_float_text(const char *t) { return t[0] != '"' && strpbrk(t, ".eE") != NULL; }
+
+void mxmo_decide_join_rules(const struct mxmf_case *c, int sender, struct mxmo_answer *out)
+{
+  if(state_event_gate(c, sender, out))
+    return;
+  if(mxmo_user_level(c, sender) < state_level(c)) {
+    answer(out, MXMO_REJECT, "event.insufficient_power", "rule 8: PL(S) below the state level");
+    return;
+  }
+  answer(out, MXMO_ALLOW, "event.allow", "rule 10 (v12: 11): otherwise allow");
+}
+
+void mxmo_decide_power(const struct mxmf_case *c, int sender, const struct mxmf_power *p, struct mxmo_answer *out)
+{
+  struct mxmf_case next = *c; /* the room with the new levels, to read them */
+  const struct mxmf_level *old_top[4] = {&c->power.ban, &c->power.kick, &c->power.invite, &c->power.users_default};
+  const struct mxmf_level *new_top[4] = {&p->ban, &p->kick, &p->invite, &p->users_default};
+  int64_t pl_s, ov, nv;
+  int has_float = 0, users_changed = 0;
+  char text[64];
+
+  if(state_event_gate(c, sender, out))
+    return;
+  pl_s = mxmo_user_level(c, sender);
+  if(pl_s < state_level(c)) {
+    answer(out, MXMO_REJECT, "event.insufficient_power", "rule 8: PL(S) below the state level");
+    return;
+  }
+  next.power = *p;
+  next.power.present = 1;
+  /* 10.1 (v10, v11: 9.1-9.3; v12: 10.1-10.3): every value of the version's types. */
+  if(!power_valid(&next)) {
+    answer(out, MXMO_REJECT, "power_levels.types", "10.1: a level the room version does not accept");
+    return;
+  }
+  for(int i = 0; i < 4 + MXMF_USERS; i++) {
+    const struct mxmf_level *l = i < 4 ? new_top[i] : &p->users[i - 4];
+    if(l->present && is_float_text(mxmf_level_json(l, text, sizeof(text))))
+      has_float = 1;
+  }
+  /* v1-v5 floats: defined only from v1.18 (#2297); before, the text says
+   * nothing of them outside users (conformance/NOTES.md#float-power-levels). */
+  if(has_float && c->spec < 18) {
+    answer(out, MXMO_EITHER, NULL, "v1-v5 float level before v1.18: not defined by that text");
+    return;
+  }
+  /* v12 10.4: users names a creator. */
+  for(int u = 0; u < MXMF_USERS; u++)
+    if(p->users[u].present && mxmo_is_v12_creator(c, u)) {
+      answer(out, MXMO_REJECT, "power_levels.creator_in_users", "v12 10.4: users names a room creator");
+      return;
+    }
+  /* 10.2: no power-levels event in the room yet. */
+  if(!c->power.present) {
+    answer(out, MXMO_ALLOW, "power_levels.initial", "10.2: the room's first power-levels event");
+    return;
+  }
+  /* 10.3: a top-level level added, changed or removed: the current and
+   * the new value (where there is one) must not exceed PL(S). */
+  for(int i = 0; i < 4; i++) {
+    int op = old_top[i]->present && level_value(c, old_top[i], &ov), np = new_top[i]->present && level_value(&next, new_top[i], &nv);
+    if(op == np && (!op || ov == nv))
+      continue;
+    if((op && ov > pl_s) || (np && nv > pl_s)) {
+      answer(out, MXMO_REJECT, "power_levels.level_change", "10.3: a changed level above PL(S)");
+      return;
+    }
+  }
+  /* 10.5 and 10.6 (current text, v1.5+): users entries. */
+  for(int u = 0; u < MXMF_USERS; u++) {
+    int op = c->power.users[u].present && level_value(c, &c->power.users[u], &ov);
+    int np = p->users[u].present && level_value(&next, &p->users[u], &nv);
+    if(op == np && (!op || ov == nv))
+      continue;
+    users_changed = 1;
+    if(c->spec < 5)
+      continue;
+    if(op && u != sender && ov >= pl_s) {
+      answer(out, MXMO_REJECT, "power_levels.users_demote", "10.5: another user's entry changed or removed, current >= PL(S)");
+      return;
+    }
+    if(np && nv > pl_s) {
+      answer(out, MXMO_REJECT, "power_levels.users_raise", "10.6: an entry set above PL(S)");
+      return;
+    }
+  }
+  if(users_changed && c->spec < 5) {
+    /* Before v1.5 (#1269) the users rules had another shape; not modelled. */
+    answer(out, MXMO_EITHER, NULL, "users change under a text before v1.5: not modelled");
+    return;
+  }
+  answer(out, MXMO_ALLOW, "power_levels.allow", "10.7: within the sender's power");
+}

@@ -71,4 +71,11 @@ int mxmo_level_of_text(const char *text, int room_version, int64_t *out);
  * that rejects c, or NULL when none does. Meaningful for a valid state. */
 const char *mxmo_general_reject(const struct mxmf_case *c);
 
+/* fuzz_room's state changes, decided against the room of c (c->ev is not
+ * read; auth_events are "[]"): an m.room.power_levels event by sender with
+ * the levels p, and an m.room.join_rules event by sender. The rules after
+ * the member block (v1-auth-rules.md 6, 8, 10; v10.md 9; v12.md 10). */
+void mxmo_decide_power(const struct mxmf_case *c, int sender, const struct mxmf_power *p, struct mxmo_answer *out);
+void mxmo_decide_join_rules(const struct mxmf_case *c, int sender, struct mxmo_answer *out);
+
 #endif /* MXMF_ORACLE_H */

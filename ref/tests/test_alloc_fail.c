@@ -210,16 +210,6 @@ static enum mxm_status run_state_load(struct ctx *c, char *out)
   return s;
 }
 
-static enum mxm_status run_state_copy(struct ctx *c, char *out)
-{
-  struct mxm_state *cp = mxm_state_copy(c->st);
-  if(!cp)
-    return MXM_E_NOMEM;
-  state_fp(cp, out);
-  mxm_state_free(&cp);
-  return MXM_OK;
-}
-
 static void prep_event(struct ctx *c)
 {
   struct mxm_error err;
@@ -569,7 +559,6 @@ int main(void)
   static const struct op op_redact = {"redaction", NULL, run_redact, NULL, NULL};
   static const struct op op_sign = {"sign event + event ID + verify", prep_work_copy, run_sign_event, NULL, NULL};
   static const struct op op_load = {"state load (events + server keys)", NULL, run_state_load, NULL, NULL};
-  static const struct op op_scopy = {"state copy", NULL, run_state_copy, NULL, NULL};
   static const struct op op_put = {"state put", prep_event, run_state_put, fp_state, NULL};
   static const struct op op_auth = {"auth check", prep_event, run_auth, NULL, NULL};
   static const struct op op_apply = {"room apply", prep_event, run_room_apply, fp_room, NULL};
@@ -619,10 +608,9 @@ int main(void)
     run_op(&op_client, &c);
   ctx_clear(&c);
 
-  /* State building and copying, with tables that grow. */
+  /* State building, with tables that grow. */
   if(ctx_state(&c, 20, 12)) {
     run_op(&op_load, &c);
-    run_op(&op_scopy, &c);
   }
   ctx_clear(&c);
 

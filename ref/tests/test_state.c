@@ -444,34 +444,6 @@ static void test_server_keys(void)
 
 /* ------------------------------------------------------------------ */
 
-static void test_copy(void)
-{
-  struct mxm_state *st = new_state("10"), *c;
-  struct mxm_error err;
-  must_put(st, "{'type':'m.room.create','sender':'@c:x','state_key':'','room_id':'!r:x','event_id':'$c','content':{'creator':'@c:x'}}");
-  must_put(st, member("@a:x", "join", "$a", NULL));
-  tap_int_eq("key", MXM_OK, mxm_state_add_server_key(st, "x", "ed25519:1", KEY0, &err));
-  c = mxm_state_copy(st);
-  if(!tap_check(c != NULL, "copy", "NULL")) {
-    mxm_state_free(&st);
-    return;
-  }
-  must_put(c, member("@a:x", "ban", "$a2", NULL));
-  must_put(c, member("@b:x", "join", "$b", NULL));
-  must_put(c, "{'type':'m.room.create','sender':'@d:x','state_key':'','room_id':'!r:x','event_id':'$c2','content':{'creator':'@d:x'}}");
-  tap_int_eq("original unchanged", MXM_MEMBERSHIP_JOIN, mxm_state_membership(st, "@a:x"));
-  tap_int_eq("copy changed", MXM_MEMBERSHIP_BAN, mxm_state_membership(c, "@a:x"));
-  tap_int_eq("original has no b", MXM_MEMBERSHIP_NONE, mxm_state_membership(st, "@b:x"));
-  tap_str_eq("original creator", "@c:x", mxm_state_creator(st));
-  tap_str_eq("copy creator", "@d:x", mxm_state_creator(c));
-  tap_int_eq("copy has the key", 1, (int64_t)mxm_state_server_keys(c, "x", count_keys, &(int){0}));
-  mxm_state_free(&st);
-  tap_int_eq("copy outlives the original", MXM_MEMBERSHIP_BAN, mxm_state_membership(c, "@a:x"));
-  tap_int_eq("copy keeps the index", 1, mxm_state_event_by_id(c, "$a", NULL, NULL, NULL));
-  mxm_state_free(&c);
-  tap_check(mxm_state_copy(NULL) == NULL, "copy NULL", "not NULL");
-}
-
 /* 100,000 members: all found with the right membership; the member map and
  * intern set stay under 128 bytes per member (state.h promise), the whole
  * structure (with the event-ID index) is reported. */
@@ -640,7 +612,7 @@ static void test_empty_lookups(void)
 
 static void test_big_state(void)
 {
-  struct mxm_state *st = new_state("10"), *c;
+  struct mxm_state *st = new_state("10");
   char json[512];
   size_t t, k, i;
   must_put(st, "{'type':'m.room.create','sender':'@c:example.org','state_key':'','room_id':'!r:example.org',"
@@ -666,12 +638,6 @@ static void test_big_state(void)
   must_put(st, "{'type':'org.example.t3','sender':'@c:example.org','state_key':'k2','room_id':'!r:example.org',"
                "'event_id':'$s3.2b','content':{'n':-1}}");
   check_big_state(st, "big state: 50 state events of 10 types, 1,000 members");
-  c = mxm_state_copy(st);
-  if(tap_check(c != NULL, "big state: copy", "NULL")) {
-    mxm_state_free(&st);
-    check_big_state(c, "big state: the copy, after the original is freed");
-    mxm_state_free(&c);
-  }
   mxm_state_free(&st);
 }
 
@@ -688,7 +654,6 @@ int main(void)
   test_level_defaults();
   test_load();
   test_server_keys();
-  test_copy();
   test_many_members();
   return tap_done();
 }

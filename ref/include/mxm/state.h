@@ -38,8 +38,6 @@ struct mxm_state; /* opaque */
 /* A new empty state for room version rv. MXM_OK or MXM_E_NOMEM. */
 enum mxm_status mxm_state_new(const struct mxm_room_version *rv, struct mxm_state **out) MXM_MUST_CHECK;
 void mxm_state_free(struct mxm_state **stp);
-/* A deep copy (for what-if checks); NULL on out-of-memory. */
-struct mxm_state *mxm_state_copy(const struct mxm_state *st);
 
 const struct mxm_room_version *mxm_state_room_version(const struct mxm_state *st);
 
