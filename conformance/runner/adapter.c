@@ -637,11 +637,20 @@ struct mxm_json *mxmc_adapter_call(struct mxmc_adapter *a, const struct mxm_json
     return NULL;
   }
   text = mxm_json_to_string(request, &len);
+  if(text) {
+    /* the line and its newline in one write: the adapter wakes once */
+    char *nt = realloc(text, len + 2);
+    if(!nt)
+      free(text);
+    text = nt;
+  }
   if(!text) {
     *fault = mxmc_strdup("out of memory");
     return NULL;
   }
-  if(write_all(a, text, len, deadline, &err) || write_all(a, "\n", 1, deadline, &err)) {
+  text[len++] = '\n';
+  text[len] = '\0';
+  if(write_all(a, text, len, deadline, &err)) {
     free(text);
     restart(a, &err);
     *fault = mxmc_buf_take(&err);

@@ -106,16 +106,27 @@ static int request_version(const struct mxm_json *req, struct mxm_json **resp, c
   return 0;
 }
 
+/* Bounds of the events' sizes as canonical JSON, known from their text (the
+ * adapter's fast path): state[i] of the i-th state event, other[i] of the
+ * i-th other event, each of n_state / n_other. */
+struct size_bounds {
+  const size_t *state, *other;
+  size_t n_state, n_other;
+};
+
 /* Load the request's state (other_events, state, server_keys) into st, an
  * empty state. Known IDs (ids, may be NULL) are passed along, so those
- * events are not hashed. 0, or -1 with an error response in *resp. */
+ * events are not hashed, and so are known size bounds (sb, may be NULL), so
+ * those events are not measured. 0, or -1 with an error response in *resp. */
 static int load_state(const struct mxm_json *req, struct mxm_json **resp, struct mxm_state *st,
-                      const struct mxmc_ids *ids)
+                      const struct mxmc_ids *ids, const struct size_bounds *sb)
 {
   struct mxm_json *doc = state_doc(req);
   struct mxm_error err;
   const char **all = NULL;
+  size_t *bounds = NULL;
   size_t n_other = mxm_json_array_len(mxm_json_get(req, "other_events"));
+  size_t n_state = mxm_json_array_len(mxm_json_get(req, "state"));
   size_t n_all = 0, i;
   enum mxm_status s;
   mxm_error_clear(&err);
@@ -140,8 +151,39 @@ static int load_state(const struct mxm_json *req, struct mxm_json **resp, struct
     for(i = 0; i < ids->n_state; i++)
       all[n_other + i] = ids->state[i];
   }
-  s = mxm_state_load_json_ids(st, doc, all, n_all, &err);
+  if(sb) {
+    size_t n_b = n_other + n_state;
+    bounds = calloc(n_b ? n_b : 1, sizeof(*bounds)); /* 0: unknown */
+    if(!bounds) {
+      free(all);
+      mxm_json_free(&doc);
+      *resp = error_response(*resp, "out of memory");
+      return -1;
+    }
+    for(i = 0; i < n_other && i < sb->n_other; i++)
+      bounds[i] = sb->other[i];
+    for(i = 0; i < n_state && i < sb->n_state; i++)
+      bounds[n_other + i] = sb->state[i];
+    if(n_b > n_all) {
+      /* ids and bounds are read with one length */
+      const char **wide = calloc(n_b, sizeof(*wide));
+      if(!wide) {
+        free(all);
+        free(bounds);
+        mxm_json_free(&doc);
+        *resp = error_response(*resp, "out of memory");
+        return -1;
+      }
+      for(i = 0; all && i < n_all; i++)
+        wide[i] = all[i];
+      free(all);
+      all = wide;
+      n_all = n_b;
+    }
+  }
+  s = mxm_state_load_json_bounds(st, doc, all, bounds, n_all, &err);
   free(all);
+  free(bounds);
   mxm_json_free(&doc);
   if(s != MXM_OK) {
     *resp = error_response(*resp, "cannot load the state: %s: %s at %s", mxm_status_name(err.status), err.message,
@@ -163,7 +205,7 @@ static int load_common(const struct mxm_json *req, struct mxm_json **resp, const
     *resp = error_response(*resp, "out of memory");
     return -1;
   }
-  if(load_state(req, resp, *st, ids)) {
+  if(load_state(req, resp, *st, ids, NULL)) {
     mxm_state_free(st);
     return -1;
   }
@@ -185,7 +227,9 @@ static int load_common(const struct mxm_json *req, struct mxm_json **resp, const
  *   - in process, when the runner says its events never change
  *     (mxmc_ids.events_fixed): the room version, the addresses of the event
  *     objects (the entry holds a reference to each, so no other object can
- *     take an address while it is kept) and the serialised server_keys.
+ *     take an address while it is kept) and the serialised server_keys. The
+ *     entry keeps its own list of the state's events, not the request's
+ *     array: a room's array grows as a sequence accepts steps.
  * Only auth and api requests use it (their decisions only read the state);
  * a sequence loads its own. A state that fails to load is never kept.
  */
@@ -335,6 +379,20 @@ static struct mxm_json *hold_events(const struct mxm_json *req)
   return h;
 }
 
+/* A new array holding a reference to each element of a: what the request's
+ * "state" held when the entry was made. The runner's rooms hand out their
+ * own state array, which grows when a sequence step is accepted, so the
+ * entry must not keep the array itself (test_known_ids.c). */
+static struct mxm_json *array_snapshot(const struct mxm_json *a)
+{
+  struct mxm_json *s = mxm_json_new_array();
+  size_t i;
+  for(i = 0; s && i < mxm_json_array_len(a); i++)
+    if(mxm_json_array_add(s, mxm_json_ref(mxm_json_array_get(a, i))) != MXM_OK)
+      mxm_json_free(&s);
+  return s;
+}
+
 /* Room version, spec release and state of an auth or api request: from the
  * line's cache entry, the in-process cache, or loaded now. 0, or -1 with
  * an error response in *resp. */
@@ -371,12 +429,14 @@ static int prepare(const struct mxm_json *req, struct mxm_json **resp, const str
   pr->owned = 1;
   if(key) {
     struct mxm_json *hold = key_len <= STATE_CACHE_BYTES / 2 ? hold_events(req) : NULL;
-    if(hold) {
-      e = cache_put(key, key_len, pr->st, mxm_json_ref(mxm_json_get(req, "state")), hold);
+    struct mxm_json *snap = hold ? array_snapshot(mxm_json_get(req, "state")) : NULL;
+    if(snap) {
+      e = cache_put(key, key_len, pr->st, snap, hold);
       pr->owned = 0; /* the cache has it now */
       pr->st = e->st;
       pr->state = e->state;
     } else {
+      mxm_json_free(&hold);
       free(key);
     }
   }
@@ -643,7 +703,7 @@ static struct mxm_json *answer_sequence(const struct mxm_json *req, struct mxm_j
   if(mxm_room_new(rv, &opt, &room) != MXM_OK)
     return error_response(r, "out of memory");
   /* The state is loaded once, straight into the room the steps apply to. */
-  if(load_state(req, &r, mxm_room_state_mut(room), ids)) {
+  if(load_state(req, &r, mxm_room_state_mut(room), ids, NULL)) {
     mxm_room_free(&room);
     return r;
   }
@@ -963,16 +1023,21 @@ static int split_line(const char *p, size_t n, struct span spans[N_SPANS])
   return spans[SPAN_STATE].len > 0;
 }
 
-/* Parse one range as a value nested well inside the parser's depth limit. */
-static struct mxm_json *parse_span(const char *line, const struct span *sp)
+/* Parse one range as a value nested well inside the parser's depth limit;
+ * *grow (may be NULL) gets what its numbers may grow by as canonical JSON
+ * (its mxm_json_parse_bound less its length). */
+static struct mxm_json *parse_span(const char *line, const struct span *sp, size_t *grow)
 {
   struct mxm_json *j = NULL;
+  size_t b = 0;
   /* inside the request object the range is one level deeper: keep well
    * clear of the limit, where the whole line would fail to parse */
   if(!sp->len || sp->depth + 2 >= MXM_JSON_MAX_DEPTH)
     return NULL;
-  if(mxm_json_parse(line + sp->off, sp->len, &j, NULL) != MXM_OK)
+  if(mxm_json_parse_bound(line + sp->off, sp->len, &j, &b, NULL) != MXM_OK)
     return NULL;
+  if(grow)
+    *grow = b - sp->len;
   return j;
 }
 
@@ -1065,10 +1130,14 @@ static const char *memo_event_id(const struct mxm_room_version *rv, const char *
 }
 
 /* The IDs of the events of the array value at line[sp] (parsed as arr):
- * ids[i] for its i-th element, NULL where unknown. 0 when the array's
- * elements cannot be told apart without parsing (ids then unused). */
+ * ids[i] for its i-th element, NULL where unknown, and bounds[i] of its
+ * size as canonical JSON: its text's length plus grow, what the whole
+ * value's numbers may grow by (parse_span), which bounds its own numbers'.
+ * 0 when the array's elements cannot be told apart without parsing (ids
+ * and bounds then unused). */
 static int span_ids(const char *line, const struct span *sp, const struct mxm_json *arr,
-                    const struct mxm_room_version *rv, const char **ids, size_t n_ids, struct mxmc_buf *kb)
+                    const struct mxm_room_version *rv, const char **ids, size_t *bounds, size_t n_ids, size_t grow,
+                    struct mxmc_buf *kb)
 {
   size_t i = sp->off, end = sp->off + sp->len, k = 0, depth;
   if(!sp->len || line[i] != '[')
@@ -1083,6 +1152,7 @@ static int span_ids(const char *line, const struct span *sp, const struct mxm_js
     if(!e || k >= n_ids)
       return 0;
     ids[k] = memo_event_id(rv, line + i, e - i, mxm_json_array_get(arr, k), kb);
+    bounds[k] = e - i + grow;
     k++;
     i = e;
     while(i < end && is_ws(line[i]))
@@ -1142,9 +1212,12 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
   e = cache_find(mxmc_buf_str(&key), key.len);
   if(!e) {
     struct mxm_json *tmp = mxm_json_new_object(), *resp = mxm_json_new_object();
-    struct mxm_json *state = parse_span(line, &spans[SPAN_STATE]);
+    size_t grow_state = 0, grow_other = 0;
+    struct mxm_json *state = parse_span(line, &spans[SPAN_STATE], &grow_state);
     struct mxm_state *st = NULL;
     struct mxmc_ids ids;
+    struct size_bounds sb;
+    size_t *bnd = NULL;
     int have_ids = 0;
     int ok = tmp && resp && state && key.len <= STATE_CACHE_BYTES / 2 &&
              mxm_json_object_set(tmp, "state", mxm_json_ref(state)) == MXM_OK;
@@ -1152,23 +1225,29 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
       struct mxm_json *v;
       if(!spans[i].len)
         continue;
-      v = parse_span(line, &spans[i]);
+      v = parse_span(line, &spans[i], i == SPAN_OTHER ? &grow_other : NULL);
       ok = v && mxm_json_object_set(tmp, i == SPAN_OTHER ? "other_events" : "server_keys", v) == MXM_OK;
     }
     memset(&ids, 0, sizeof(ids));
+    memset(&sb, 0, sizeof(sb));
     if(ok) {
       /* the IDs the memo knows or computes now, so the loader hashes none */
       const struct mxm_json *other = mxm_json_get(tmp, "other_events");
       struct mxmc_buf kb = {0};
       size_t n_state = mxm_json_array_len(state), n_other = mxm_json_array_len(other);
       const char **all = calloc(n_state + n_other + 1, sizeof(*all));
-      if(all && span_ids(line, &spans[SPAN_STATE], state, rv, all, n_state, &kb) &&
+      bnd = calloc(n_state + n_other + 1, sizeof(*bnd));
+      if(all && bnd && span_ids(line, &spans[SPAN_STATE], state, rv, all, bnd, n_state, grow_state, &kb) &&
          (!spans[SPAN_OTHER].len ||
-          span_ids(line, &spans[SPAN_OTHER], other, rv, all + n_state, n_other, &kb))) {
+          span_ids(line, &spans[SPAN_OTHER], other, rv, all + n_state, bnd + n_state, n_other, grow_other, &kb))) {
         ids.state = all;
         ids.n_state = n_state;
         ids.other = all + n_state;
         ids.n_other = spans[SPAN_OTHER].len ? n_other : 0;
+        sb.state = bnd;
+        sb.n_state = n_state;
+        sb.other = bnd + n_state;
+        sb.n_other = ids.n_other;
         have_ids = 1;
       } else {
         free(all);
@@ -1177,9 +1256,10 @@ static int fast_request(const char *line, size_t n, struct mxm_json **req)
       mxmc_buf_free(&kb);
     }
     /* loaded exactly as the slow path would; one that fails is left to it */
-    ok = ok && mxm_state_new(rv, &st) == MXM_OK && load_state(tmp, &resp, st, have_ids ? &ids : NULL) == 0;
+    ok = ok && mxm_state_new(rv, &st) == MXM_OK && load_state(tmp, &resp, st, have_ids ? &ids : NULL, have_ids ? &sb : NULL) == 0;
     if(have_ids)
       free((void *)(uintptr_t)ids.state);
+    free(bnd);
     mxm_json_free(&resp);
     if(!ok) {
       mxm_state_free(&st);
@@ -1269,7 +1349,13 @@ static struct mxm_json *ref_answer(const struct mxm_json *req, void *ctx)
 int mxmc_ref_serve(FILE *in, FILE *out, const char *name)
 {
   const char *off = getenv("MXM_REF_ADAPTER_NO_CACHE");
-  int rc = serve(in, out, name, ref_answer, NULL, !(off && *off));
+  static char inbuf[64 << 10];
+  int rc;
+  /* A pipe holds 64 kB: read what the runner wrote in one call, not 4 kB
+   * at a time (request lines average about 9 kB). Before any read; glibc
+   * ignores the size unless it is given the buffer. */
+  (void)setvbuf(in, inbuf, _IOFBF, sizeof(inbuf));
+  rc = serve(in, out, name, ref_answer, NULL, !(off && *off));
   const char *stats = getenv("MXM_REF_ADAPTER_STATS");
   if(stats && *stats)
     fprintf(stderr, "mxm-ref-adapter: state cache: %zu hits, %zu misses\n", cache_stats.hits, cache_stats.misses);

@@ -996,6 +996,15 @@ static enum mxm_event_kind kind_of(const char *type)
  * v1-floaty-power-levels.md says ("Infinity ... cause the powerlevel event
  * to be rejected"), rather than being undecidable.
  *
+ * A tree parsed from a part of a longer text (a state array's element)
+ * has a bound too: the counts of a part are at most those of the whole, so
+ * R + G of the whole text bounds C of every value in it
+ * (mxm_json_parse_bound); and since G is a sum over the numbers, so does
+ * the part's length plus the whole's G. Given such a bound (not 0),
+ * check_size decides the "fits" direction from it alone and measures
+ * otherwise; the whole's R - W - E - N says nothing of a part, so it is
+ * never used then.
+ *
  * On success *size_max is an upper bound of C and *exact says whether it
  * is C itself (mxm_event_check_release reuses them).
  */
@@ -1065,10 +1074,15 @@ static enum mxm_status measure_size(const struct mxm_room_version *rv, const str
 }
 
 static enum mxm_status check_size(struct parse *p, const struct mxm_json *root, size_t raw_len,
-                                  const struct mxmi_json_stats *raw, size_t *size_max, int *exact)
+                                  const struct mxmi_json_stats *raw, size_t bound, size_t *size_max, int *exact)
 {
   size_t len = 0;
   enum mxm_status st;
+  if(!raw && bound && bound <= MXM_MAX_EVENT_BYTES) {
+    *size_max = bound;
+    *exact = 0; /* a bound of the whole text, not this event's length */
+    return MXM_OK;
+  }
   if(raw) {
     size_t hi = raw_len + raw->num_grow, slack = raw->ws + raw->esc_shrink + raw->num_shrink;
     size_t lo = raw_len > slack ? raw_len - slack : 0;
@@ -1185,8 +1199,8 @@ static enum mxm_status parse_fields(struct parse *p, const struct mxm_json *root
  * MXM_JSON_MAX_DEPTH, which the text would show.
  */
 static enum mxm_status event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
-                                       size_t raw_len, const struct mxmi_json_stats *raw, struct mxm_event **out,
-                                       struct mxm_error *err)
+                                       size_t raw_len, const struct mxmi_json_stats *raw, size_t bound,
+                                       struct mxm_event **out, struct mxm_error *err)
 {
   struct parse p;
   struct mxm_event *ev;
@@ -1213,7 +1227,7 @@ static enum mxm_status event_from_json(const struct mxm_json *json, const struct
       return strict_value(&named, json);
     }
   }
-  if((st = check_size(&p, json, raw_len, raw, &size_max, &size_exact)) != MXM_OK)
+  if((st = check_size(&p, json, raw_len, raw, bound, &size_max, &size_exact)) != MXM_OK)
     return st;
 
   ev = mxmi_calloc(1, sizeof(*ev));
@@ -1236,7 +1250,13 @@ static enum mxm_status event_from_json(const struct mxm_json *json, const struct
 enum mxm_status mxm_event_from_json(const struct mxm_json *json, const struct mxm_room_version *rv,
                                     struct mxm_event **out, struct mxm_error *err)
 {
-  return event_from_json(json, rv, 0, NULL, out, err);
+  return event_from_json(json, rv, 0, NULL, 0, out, err);
+}
+
+enum mxm_status mxmi_event_from_json_bound(const struct mxm_json *json, const struct mxm_room_version *rv,
+                                           size_t size_bound, struct mxm_event **out, struct mxm_error *err)
+{
+  return event_from_json(json, rv, 0, NULL, size_bound, out, err);
 }
 
 enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_room_version *rv,
@@ -1258,7 +1278,7 @@ enum mxm_status mxm_event_parse(const char *buf, size_t len, const struct mxm_ro
   st = mxmi_json_parse_stats(buf ? buf : "", len, &json, &raw, err);
   if(st != MXM_OK)
     return st;
-  st = event_from_json(json, rv, len, &raw, out, err);
+  st = event_from_json(json, rv, len, &raw, 0, out, err);
   mxm_json_free(&json);
   return st;
 }

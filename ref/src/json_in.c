@@ -802,6 +802,16 @@ enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **ou
   return mxmi_json_parse_stats(buf, len, out, NULL, err);
 }
 
+enum mxm_status mxm_json_parse_bound(const char *buf, size_t len, struct mxm_json **out, size_t *size_bound,
+                                     struct mxm_error *err)
+{
+  struct mxmi_json_stats stats;
+  enum mxm_status st = mxmi_json_parse_stats(buf, len, out, &stats, err);
+  if(size_bound)
+    *size_bound = st == MXM_OK ? len + stats.num_grow : 0;
+  return st;
+}
+
 /* The checks both paths share; 1 to go on. */
 static int parse_checks(const char *buf, size_t len, struct mxm_json **out, struct mxm_error *err,
                         enum mxm_status *st)

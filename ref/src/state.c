@@ -608,17 +608,20 @@ static void prefix_where(struct mxm_error *err, const char *prefix)
   memcpy(err->where, joined, sizeof(joined));
 }
 
-/* ids[i] (i < n_ids, non-NULL) is the known ID of arr[i]; an event that
- * carries its own event_id keeps that (mxm_event_id's order). */
+/* ids[i] (ids not NULL, i < n_known, ids[i] not NULL) is the known ID of arr[i];
+ * an event that carries its own event_id keeps that (mxm_event_id's order).
+ * bounds[i] (not NULL, i < n_known, not 0) bounds arr[i]'s canonical size. */
 static enum mxm_status load_events(struct mxm_state *st, const struct mxm_json *arr, const char *base,
-                                   const char *const *ids, size_t n_ids, struct mxm_error *err)
+                                   const char *const *ids, const size_t *bounds, size_t n_known,
+                                   struct mxm_error *err)
 {
   size_t n = mxm_json_array_len(arr), i;
   for(i = 0; i < n; i++) {
     struct mxm_event *ev = NULL;
     enum mxm_status status;
-    status = mxm_event_from_json(mxm_json_array_get(arr, i), st->rv, &ev, err);
-    if(status == MXM_OK && ids && i < n_ids && ids[i] && !ev->event_id &&
+    status = mxmi_event_from_json_bound(mxm_json_array_get(arr, i), st->rv, bounds && i < n_known ? bounds[i] : 0,
+                                        &ev, err);
+    if(status == MXM_OK && ids && i < n_known && ids[i] && !ev->event_id &&
        (status = mxm_event_set_id(ev, ids[i], err)) != MXM_OK)
       mxm_event_free(&ev);
     if(status == MXM_OK)
@@ -681,18 +684,24 @@ static int load_server(const char *server, size_t server_len, const struct mxm_j
 
 enum mxm_status mxm_state_load_json(struct mxm_state *st, const struct mxm_json *doc, struct mxm_error *err)
 {
-  return mxm_state_load_json_ids(st, doc, NULL, 0, err);
+  return mxm_state_load_json_bounds(st, doc, NULL, NULL, 0, err);
 }
 
 enum mxm_status mxm_state_load_json_ids(struct mxm_state *st, const struct mxm_json *doc, const char *const *ids,
                                         size_t n_ids, struct mxm_error *err)
+{
+  return mxm_state_load_json_bounds(st, doc, ids, NULL, n_ids, err);
+}
+
+enum mxm_status mxm_state_load_json_bounds(struct mxm_state *st, const struct mxm_json *doc, const char *const *ids,
+                                           const size_t *bounds, size_t n, struct mxm_error *err)
 {
   const struct mxm_json *events, *keys;
   struct key_walk w;
   if(!st || !doc)
     return mxm_error_set(err, MXM_E_USAGE, "", "no state or no document");
   if(mxm_json_type(doc) == MXM_JSON_ARRAY)
-    return load_events(st, doc, "", ids, n_ids, err);
+    return load_events(st, doc, "", ids, bounds, n, err);
   if(mxm_json_type(doc) != MXM_JSON_OBJECT)
     return mxm_error_set(err, MXM_E_MALFORMED, "",
                          "state must be an array of events or {\"events\": [...], \"server_keys\": {...}}, not %s",
@@ -718,7 +727,7 @@ enum mxm_status mxm_state_load_json_ids(struct mxm_state *st, const struct mxm_j
   if(mxm_json_type(events) != MXM_JSON_ARRAY)
     return mxm_error_set(err, MXM_E_MALFORMED, "/events", "\"events\" must be an array, not %s",
                          mxm_json_type_name(mxm_json_type(events)));
-  return load_events(st, events, "/events", ids, n_ids, err);
+  return load_events(st, events, "/events", ids, bounds, n, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -17,11 +17,15 @@
  *      integers, "-0", a repeated key, a tree without text.
  *   3. Random events near the limit: the verdict of mxm_event_parse equals
  *      the one computed here by encoding.
+ *   4. Bounds of a part (mxm_json_parse_bound of a text holding the event,
+ *      as the adapter's state loads use): C <= the part's length plus the
+ *      whole's G, and mxm_state_load_json_bounds decides as if it measured.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_int.h"
 #include "json_int.h"
 #include "mxm/mxm.h"
 #include "tap.h"
@@ -222,7 +226,7 @@ static void test_bounds(void)
 {
   static const char *const versions[] = {"1", "4", "5", "6", "10", "12"};
   struct buf b = {0};
-  size_t i, checked = 0, lower_checked = 0, bad_hi = 0, bad_lo = 0;
+  size_t i, checked = 0, lower_checked = 0, bad_hi = 0, bad_lo = 0, parts = 0, bad_part = 0;
   for(i = 0; i < 20000; i++) {
     const struct mxm_room_version *rv = mxm_room_version_find(versions[i % 6]);
     struct mxm_json *j = NULL;
@@ -243,6 +247,26 @@ static void test_bounds(void)
     checked++;
     if(c > hi && bad_hi++ < 5)
       tap_check(0, "C <= R + G", "v%s C=%zu R=%zu G=%zu: %s", rv->id, c, b.len, st.num_grow, b.p);
+    {
+      /* the same event as an element of an array, after another one: its
+       * text's length plus the whole array's G bounds it too */
+      struct buf arr = {0};
+      struct mxm_json *a = NULL;
+      size_t whole = 0;
+      adds(&arr, "[{\"n\":[1e-7,2.5]} ,");
+      add(&arr, b.p, b.len);
+      adds(&arr, "]");
+      if(mxm_json_parse_bound(arr.p, arr.len, &a, &whole, NULL) == MXM_OK && whole >= arr.len) {
+        size_t part = b.len + (whole - arr.len), c2 = 0;
+        if(measure(mxm_json_array_get(a, 1), rv, &c2) && c2 > part && bad_part++ < 5)
+          tap_check(0, "C <= part length + G of the whole", "v%s C=%zu part=%zu: %s", rv->id, c2, part, b.p);
+        parts++;
+      } else if(bad_part++ < 5) {
+        tap_check(0, "the array parses with a bound", "%s", arr.p);
+      }
+      mxm_json_free(&a);
+      free(arr.p);
+    }
     if(members(j) == st.n_keys) {
       lower_checked++;
       if(c < lo && bad_lo++ < 5)
@@ -255,6 +279,8 @@ static void test_bounds(void)
             lower_checked);
   tap_check(checked > 10000 && lower_checked > 3000, "enough events were measured", "%zu, %zu", checked,
             lower_checked);
+  tap_check(bad_part == 0 && parts == checked, "C <= part length + G of the whole on every one", "%zu bad of %zu",
+            bad_part, parts);
   free(b.p);
 }
 
@@ -384,6 +410,31 @@ static void test_boundaries(void)
         tap_int_eq(name, k ? MXM_E_TOO_BIG : MXM_OK, mxm_event_from_json(j, rv, &ev, &err));
         mxm_event_free(&ev);
       }
+      /* and with the bound of a text holding it: same verdict, and r0's
+       * 65535 still refuses 65536 (the bound is not the event's length) */
+      {
+        struct buf arr = {0};
+        struct mxm_json *a = NULL;
+        size_t whole = 0;
+        adds(&arr, "[");
+        add(&arr, text, len);
+        adds(&arr, "]");
+        if(mxm_json_parse_bound(arr.p, arr.len, &a, &whole, NULL) == MXM_OK) {
+          snprintf(name, sizeof(name), "%s: with a part's bound, %zu bytes", c->name, target);
+          st = mxmi_event_from_json_bound(mxm_json_array_get(a, 0), rv, len + (whole - arr.len), &ev, &err);
+          tap_int_eq(name, k ? MXM_E_TOO_BIG : MXM_OK, st);
+          if(!k && ev) {
+            snprintf(name, sizeof(name), "%s: with a part's bound, 65536 bytes are too big for r0", c->name);
+            tap_int_eq(name, MXM_E_TOO_BIG, mxm_event_check_release(ev, rv, MXM_SPEC_R0, &err));
+          }
+          mxm_event_free(&ev);
+        } else {
+          snprintf(name, sizeof(name), "%s: the array parses", c->name);
+          tap_check(0, name, "%zu bytes", arr.len);
+        }
+        mxm_json_free(&a);
+        free(arr.p);
+      }
       mxm_json_free(&j);
       free(text);
     }
@@ -456,10 +507,67 @@ static void test_near_limit(void)
   free(b.p);
 }
 
+/* ---- 4. a state loaded with bounds ---- */
+
+/* A v10 m.room.create event of exactly target bytes as canonical JSON
+ * (compact text, no escapes, so the text's length is C). */
+static char *create_text(size_t target, size_t *len)
+{
+  static const char head[] = "{\"content\":{\"creator\":\"@a:example.org\",\"pad\":\"";
+  static const char tail[] = "\"},\"room_id\":\"!r:example.org\",\"sender\":\"@a:example.org\",\"state_key\":\"\","
+                             "\"type\":\"m.room.create\"}";
+  struct buf b = {0};
+  size_t fixed = sizeof(head) - 1 + sizeof(tail) - 1, i;
+  adds(&b, head);
+  for(i = fixed; i < target; i++)
+    adds(&b, "a");
+  adds(&b, tail);
+  *len = b.len;
+  return b.p;
+}
+
+static void test_state_bounds(void)
+{
+  const struct mxm_room_version *rv = mxm_room_version_find("10");
+  size_t k;
+  for(k = 0; k < 2; k++) {
+    size_t len = 0, bound = 0, target = LIMIT + k;
+    char *text = create_text(target, &len), name[160];
+    struct mxm_json *doc = NULL;
+    struct buf arr = {0};
+    adds(&arr, "[");
+    add(&arr, text, len);
+    adds(&arr, "]");
+    if(mxm_json_parse_bound(arr.p, arr.len, &doc, &bound, NULL) == MXM_OK) {
+      struct mxm_state *with = NULL, *without = NULL;
+      struct mxm_error err;
+      size_t b = len + (bound - arr.len);
+      enum mxm_status sw, so;
+      if(mxm_state_new(rv, &with) != MXM_OK || mxm_state_new(rv, &without) != MXM_OK)
+        exit(3);
+      sw = mxm_state_load_json_bounds(with, doc, NULL, &b, 1, &err);
+      so = mxm_state_load_json(without, doc, &err);
+      snprintf(name, sizeof(name), "state of a %zu-byte create event, loaded with its bound: %s", target,
+               k ? "too big" : "loads");
+      tap_int_eq(name, k ? MXM_E_TOO_BIG : MXM_OK, sw);
+      snprintf(name, sizeof(name), "state of a %zu-byte create event: the same without the bound", target);
+      tap_int_eq(name, so, sw);
+      mxm_state_free(&with);
+      mxm_state_free(&without);
+    } else {
+      tap_check(0, "the state array parses", "%zu bytes", arr.len);
+    }
+    mxm_json_free(&doc);
+    free(arr.p);
+    free(text);
+  }
+}
+
 int main(void)
 {
   test_bounds();
   test_boundaries();
   test_near_limit();
+  test_state_bounds();
   return tap_done();
 }

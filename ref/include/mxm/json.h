@@ -67,6 +67,16 @@ const char *mxm_json_type_name(enum mxm_json_type type);
 enum mxm_status mxm_json_parse(const char *buf, size_t len, struct mxm_json **out,
                                struct mxm_error *err) MXM_MUST_CHECK;
 
+/*
+ * mxm_json_parse, and *size_bound: an upper bound of the size as canonical
+ * JSON (every room version's encoding, and the plain serialisation a v1-v5
+ * event falls back to) of the value and of every value inside it, computed
+ * from the text without encoding: its length, plus what its numbers can
+ * grow by. mxm_state_load_json_bound takes it.
+ */
+enum mxm_status mxm_json_parse_bound(const char *buf, size_t len, struct mxm_json **out, size_t *size_bound,
+                                     struct mxm_error *err) MXM_MUST_CHECK;
+
 /* Drop the caller's reference to *jp and set *jp = NULL. NULL-safe. */
 void mxm_json_free(struct mxm_json **jp);
 

@@ -74,6 +74,20 @@ enum mxm_status mxm_state_load_json(struct mxm_state *st, const struct mxm_json 
 enum mxm_status mxm_state_load_json_ids(struct mxm_state *st, const struct mxm_json *doc, const char *const *ids,
                                         size_t n_ids, struct mxm_error *err) MXM_MUST_CHECK;
 
+/*
+ * mxm_state_load_json_ids, also given a bound of each event's size as
+ * canonical JSON when the caller parsed the events from text: bounds[i],
+ * when bounds is not NULL, i < n and bounds[i] is not 0, bounds the i-th
+ * event's size (ids, which may be NULL, as for mxm_state_load_json_ids,
+ * also of length n). mxm_json_parse_bound of the event's own text gives one,
+ * and so does that of a text holding it, less that text's length, plus the
+ * event's. An event whose bound proves the size limit is not measured; the
+ * others are measured as mxm_state_load_json does. The caller vouches for
+ * the bounds: one that is too small lets an event over the limit load.
+ */
+enum mxm_status mxm_state_load_json_bounds(struct mxm_state *st, const struct mxm_json *doc, const char *const *ids,
+                                           const size_t *bounds, size_t n, struct mxm_error *err) MXM_MUST_CHECK;
+
 /* Add a server's public key (unpadded base64, standard or URL-safe). */
 enum mxm_status mxm_state_add_server_key(struct mxm_state *st, const char *server, const char *key_id,
                                          const char *public_key_b64, struct mxm_error *err) MXM_MUST_CHECK;
