@@ -56,8 +56,13 @@ static void check_room_apply(const struct mxmf_case *c, const struct mxmf_run *r
   memset(&ar, 0, sizeof(ar));
   if(mxm_room_new(run->rb.rv, &run->opt, &room) != MXM_OK)
     return;
+  /* The event again: typed, or (signed for rule 4.2) parsed again from the
+   * same JSON with the same ID, so that it is not signed twice. */
   if(mxmt_fill_state(c, &rm, mxm_room_state_mut(room), NULL, NULL, &err) != MXM_OK ||
-     mxmt_member_event(&rm, &c->ev, &ev, &err) != MXM_OK) {
+     (run->ev->json ? mxm_event_from_json(run->ev->json, run->rb.rv, &ev, &err) != MXM_OK ||
+                          mxm_event_set_id(ev, mxm_event_id(run->ev), &err) != MXM_OK
+                    : mxmt_member_event(&rm, &c->ev, &ev, &err) != MXM_OK)) {
+    mxm_event_free(&ev);
     mxm_room_free(&room);
     return;
   }
