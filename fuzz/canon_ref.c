@@ -267,7 +267,9 @@ static int value(struct reader *r);
 
 static int same_string(const struct reader *r, const struct token *a, const struct token *b)
 {
-  return a->cp_len == b->cp_len && memcmp(r->cp + a->cp_at, r->cp + b->cp_at, a->cp_len * sizeof(uint32_t)) == 0;
+  /* No pointer arithmetic on an empty pool: two empty keys, r->cp still NULL. */
+  return a->cp_len == b->cp_len &&
+         (a->cp_len == 0 || memcmp(r->cp + a->cp_at, r->cp + b->cp_at, a->cp_len * sizeof(uint32_t)) == 0);
 }
 
 static int container(struct reader *r, int object)
