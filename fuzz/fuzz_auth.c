@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "decode.h"
+#include "typed.h"
 
 #define H "fuzz_auth"
 
@@ -44,6 +45,7 @@ static int same_result(const struct mxm_result *a, const struct mxm_result *b)
 
 static void check_room_apply(const struct mxmf_case *c, const struct mxmf_run *run)
 {
+  struct mxmt_room rm;
   struct mxm_room *room = NULL;
   struct mxm_event *ev = NULL;
   struct mxm_apply_result ar;
@@ -54,8 +56,8 @@ static void check_room_apply(const struct mxmf_case *c, const struct mxmf_run *r
   memset(&ar, 0, sizeof(ar));
   if(mxm_room_new(run->rb.rv, &run->opt, &room) != MXM_OK)
     return;
-  if(mxmf_fill_state(&run->rb, mxm_room_state_mut(room), &err) != MXM_OK ||
-     mxm_event_from_json(run->evjson, run->rb.rv, &ev, &err) != MXM_OK) {
+  if(mxmt_fill_state(c, &rm, mxm_room_state_mut(room), NULL, NULL, &err) != MXM_OK ||
+     mxmt_member_event(&rm, &c->ev, &ev, &err) != MXM_OK) {
     mxm_room_free(&room);
     return;
   }
@@ -94,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct mxmf_case c;
   struct mxmo_answer oracle;
   struct mxmf_run run;
+  struct mxmt_room rm;
   struct mxm_result again;
   struct mxm_error err;
   struct snapshot s1, s2;
@@ -103,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   mxmf_reader_init(&r, data, size);
   mxmf_decode_case(&r, &c);
   mxmo_decide(&c, &oracle); /* only for the validity of the state here */
-  mxmf_run_case(&c, &run);
+  mxmt_run_case(&c, &run, &rm);
   if(!mxmf_expect_decided(H, &c, &oracle, &run)) {
     mxmf_run_free(&run);
     return 0;

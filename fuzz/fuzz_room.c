@@ -28,7 +28,13 @@
  *     then each accepted event, in a /sync timeline as a server sends it,
  *     shows every user with the membership the room state holds.
  * The whole sequence is run twice on fresh rooms and must give the same
- * verdict, rule and acceptance at every step.
+ * verdict, rule and acceptance at every step (the client view is kept in
+ * the first run only: the second is there for determinism).
+ *
+ * Events are typed (fuzz/typed.c: no JSON text, no hashing), except the
+ * API's own events, which the library writes as JSON and parses; the client
+ * view is fed JSON trees of the typed events (mxmt_event_json: the fields a
+ * /sync client reads; it is compared on memberships only).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +42,7 @@
 
 #include "check.h"
 #include "decode.h"
+#include "typed.h"
 
 #define H "fuzz_room"
 #define MAX_STEPS 12
@@ -93,35 +100,52 @@ static enum mxmf_membership from_lib(enum mxm_membership m)
   return MXMF_M_FOO;
 }
 
+/* What the checks need of a member event, kept before apply takes it. */
+struct member_facts {
+  int s, t;              /* user indices, -1 for another user (or no state_key) */
+  enum mxm_membership membership;
+  int tpi;               /* content.third_party_invite present */
+  int prev_is_create;    /* prev_events = [the create] */
+};
+
+static void member_facts(const struct mxm_event *ev, const struct mxmt_room *rm, struct member_facts *f)
+{
+  f->s = user_index(ev->sender);
+  f->t = ev->state_key ? user_index(ev->state_key) : -1;
+  f->membership = ev->u.member.membership;
+  f->tpi = ev->u.member.has_third_party_invite;
+  f->prev_is_create =
+      ev->n_prev_events == 1 && ev->prev_events[0] && strcmp(ev->prev_events[0], rm->create_id) == 0;
+}
+
 /* Invariants of one accepted member event, from the state before it. */
 static void check_member_step(const struct mxmf_case *c, const struct mxmf_case *model, const char *what,
-                              const struct mxm_event *ev, const struct mxmf_room_build *rb,
-                              const struct fingerprint *before, const struct fingerprint *after,
-                              const struct mxm_apply_result *ar)
+                              const struct member_facts *ev, const struct fingerprint *before,
+                              const struct fingerprint *after, const struct mxm_apply_result *ar)
 {
   char rtext[512];
-  int s = user_index(ev->sender), t = user_index(ev->state_key);
+  int s = ev->s, t = ev->t;
   enum mxmf_membership from, to;
   int self, tpi, prev_is_create;
   if(s < 0 || t < 0)
     return; /* only our five users are tracked */
   from = model->member[t];
-  to = from_lib(ev->u.member.membership);
+  to = from_lib(ev->membership);
   self = s == t;
-  tpi = ev->u.member.has_third_party_invite;
+  tpi = ev->tpi;
   /* prev_events = [create]: some reading makes a join the creator's first
    * join (conformance/NOTES.md#creator-first-join; v11 v1.8-v1.12 text). */
-  prev_is_create = ev->n_prev_events == 1 && ev->prev_events[0] && strcmp(ev->prev_events[0], rb->create_id) == 0;
+  prev_is_create = ev->prev_is_create;
   if(to == MXMF_M_FOO)
     mxmf_finding(H, c, "%s: a member event with an unknown membership was accepted: %s", what,
                  mxmf_result_text(&ar->auth, rtext, sizeof(rtext)));
-  if(after->m[t] != ev->u.member.membership)
+  if(after->m[t] != ev->membership)
     mxmf_finding(H, c, "%s: accepted %s but the target's membership is now %s", what,
-                 mxm_membership_name(ev->u.member.membership), mxm_membership_name(after->m[t]));
-  if(ar->from != before->m[t] || ar->to != ev->u.member.membership)
+                 mxm_membership_name(ev->membership), mxm_membership_name(after->m[t]));
+  if(ar->from != before->m[t] || ar->to != ev->membership)
     mxmf_finding(H, c, "%s: apply reported %s -> %s, the state says %s -> %s", what, mxm_membership_name(ar->from),
                  mxm_membership_name(ar->to), mxm_membership_name(before->m[t]),
-                 mxm_membership_name(ev->u.member.membership));
+                 mxm_membership_name(ev->membership));
   mxmf_check_classification(H, c, what, from, to, ar->transition);
   if(mxmf_must_never_happen(from, to)) {
     if(from == MXMF_M_KNOCK && to == MXMF_M_JOIN)
@@ -155,9 +179,6 @@ static void check_member_step(const struct mxmf_case *c, const struct mxmf_case 
     mxmf_finding(H, c, "%s: knock accepted in room version %d", what, c->room_version);
 }
 
-/* Apply ev (taken) to the room and check the step. evjson is the event's
- * JSON (borrowed) for advancing prev_events when accepted. Returns 1 if the
- * event was accepted. */
 /* The library's view before a step against the model's. */
 static void check_model(const struct mxmf_case *c, const struct mxmf_case *model, const char *what,
                         const struct fingerprint *f)
@@ -197,30 +218,36 @@ static void compare_oracle(const struct mxmf_case *c, const char *what, const st
                  want->rule ? want->rule : "(any rule)", want->why);
 }
 
+/* Apply ev (taken) to the room and check the step; when accepted, rm
+ * advances to it. Returns 1 if the event was accepted. */
 static int apply_step(const struct mxmf_case *c, const struct mxmf_case *model, const struct mxmo_answer *want,
-                      struct mxm_room *room, struct mxmf_room_build *rb, const struct mxm_auth_options *opt,
-                      struct mxm_event *ev, const struct mxm_json *evjson, const char *what,
-                      const struct mxm_api_result *api, struct step_log *log)
+                      struct mxm_room *room, struct mxmt_room *rm, const struct mxm_auth_options *opt,
+                      struct mxm_event *ev, const char *what, const struct mxm_api_result *api, struct step_log *log)
 {
   struct fingerprint before, after;
   struct mxm_apply_result ar;
   struct mxm_error err;
+  struct member_facts facts = {-1, -1, MXM_MEMBERSHIP_NONE, 0, 0};
   int is_member = ev->kind == MXM_EVENT_MEMBER && ev->state_key != NULL;
-  struct mxm_event *copy = NULL;
-  char b1[512], b2[512];
+  int64_t depth = ev->depth;
+  char id[MXM_EVENT_ID_MAX], b1[512], b2[512];
 
-  /* Keep the typed facts of the event for the checks: ev is taken by apply. */
-  if(is_member && mxm_event_from_json(evjson, rb->rv, &copy, &err) != MXM_OK)
-    is_member = 0;
+  /* Keep what the checks read of the event: apply takes it. */
+  if(is_member)
+    member_facts(ev, rm, &facts);
+  mxm_error_clear(&err);
+  if(mxmt_give_id(rm, ev, &err) != MXM_OK) { /* no hashing when the state keeps it */
+    mxm_event_free(&ev);
+    return 0;
+  }
+  snprintf(id, sizeof(id), "%s", mxm_event_id(ev));
   fingerprint(mxm_room_state(room), opt->spec, &before);
   check_model(c, model, what, &before);
   memset(&ar, 0, sizeof(ar));
-  mxm_error_clear(&err);
   if(mxm_room_apply(room, ev, &ar, &err) != MXM_OK) {
     if(err.status != MXM_E_UNDECIDABLE && err.status != MXM_E_UNSUPPORTED && err.status != MXM_E_NOMEM)
       mxmf_finding(H, c, "%s: mxm_room_apply could not decide a well-formed event: %s at '%s': %s", what,
                    mxm_status_name(err.status), err.where, err.message);
-    mxm_event_free(&copy);
     return 0;
   }
   mxmf_stats.room_steps++;
@@ -243,11 +270,11 @@ static int apply_step(const struct mxmf_case *c, const struct mxmf_case *model, 
       mxmf_finding(H, c, "%s: a rejected event changed the state: %s", what, mxmf_result_text(&ar.auth, b1, sizeof(b1)));
   } else {
     mxmf_stats.room_accepted++;
-    if(copy)
-      check_member_step(c, model, what, copy, rb, &before, &after, &ar);
-    (void)mxmf_build_advance(rb, evjson, &err);
+    if(is_member)
+      check_member_step(c, model, what, &facts, &before, &after, &ar);
+    rm->depth = depth > rm->depth ? depth : rm->depth + 1; /* the next event's prev_events */
+    snprintf(rm->last_id, sizeof(rm->last_id), "%s", id);
   }
-  mxm_event_free(&copy);
   return ar.accepted;
 }
 
@@ -255,7 +282,7 @@ static int apply_step(const struct mxmf_case *c, const struct mxmf_case *model, 
  * (mxm/client.h), fed the initial state and then each accepted event. */
 #define CLIENT_ROOM "!fuzz:example.org"
 
-static struct mxm_client *client_start(const struct mxmf_room_build *rb, enum mxm_spec_release spec)
+static struct mxm_client *client_start(struct mxm_json *const *views, size_t n_views, enum mxm_spec_release spec)
 {
   struct mxm_client *cv = NULL;
   struct mxm_json *body = NULL, *events;
@@ -266,8 +293,8 @@ static struct mxm_client *client_start(const struct mxmf_room_build *rb, enum mx
     goto fail;
   events = mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(mxm_json_get_mut(body, "rooms"), "join"),
                                                                 CLIENT_ROOM), "state"), "events");
-  for(i = 0; i < rb->n_events; i++)
-    if(mxm_json_array_add(events, mxm_json_ref(rb->events[i])) != MXM_OK)
+  for(i = 0; i < n_views; i++)
+    if(mxm_json_array_add(events, mxm_json_ref(views[i])) != MXM_OK)
       goto fail;
   if(mxm_client_apply_sync(cv, body, NULL, NULL) != MXM_OK)
     goto fail;
@@ -309,20 +336,26 @@ static void client_step(const struct mxmf_case *c, struct mxm_client *cv, const 
   }
 }
 
-/* Run the whole input once on a fresh room; log each step's outcome. */
-static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
+/* Run the whole input once on a fresh room; log each step's outcome. With
+ * with_client, a client view follows the room and is compared after every
+ * step. */
+static void run_sequence(const uint8_t *data, size_t size, int with_client, struct step_log *log)
 {
   static const enum mxm_endpoint endpoints[7] = {MXM_API_INVITE, MXM_API_JOIN, MXM_API_LEAVE, MXM_API_KICK,
                                                  MXM_API_BAN,    MXM_API_UNBAN, MXM_API_KNOCK};
   struct mxmf_reader r;
   struct mxmf_case c;
   struct mxmo_answer oracle;
-  struct mxmf_room_build rb;
+  struct mxmt_room rm;
   struct mxm_auth_options opt;
   struct mxm_room *room = NULL;
   struct mxm_error err;
   struct mxmf_case model; /* the room as the accepted steps left it, for the oracle */
   struct mxm_client *cv = NULL;
+  struct mxm_json *views[MXMF_MAX_STATE_EVENTS];
+  size_t n_views = 0;
+  char vid[8];
+  const struct mxm_room_version *rv;
 
   memset(log, 0, sizeof(*log));
   mxmf_reader_init(&r, data, size);
@@ -332,16 +365,17 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
     return; /* fuzz_auth checks that such states are refused */
   mxm_auth_options_init(&opt);
   opt.spec = (enum mxm_spec_release)c.spec;
-  if(mxmf_build_room(&c, &rb, &err) != MXM_OK)
+  snprintf(vid, sizeof(vid), "%d", c.room_version);
+  if(!(rv = mxm_room_version_find(vid)) || mxm_room_new(rv, &opt, &room) != MXM_OK)
     return;
-  if(mxm_room_new(rb.rv, &opt, &room) != MXM_OK || mxmf_fill_state(&rb, mxm_room_state_mut(room), &err) != MXM_OK)
+  if(mxmt_fill_state(&c, &rm, mxm_room_state_mut(room), with_client ? views : NULL, &n_views, &err) != MXM_OK)
     goto out;
   model = c;
-  cv = client_start(&rb, opt.spec);
+  if(with_client)
+    cv = client_start(views, n_views, opt.spec);
 
   /* The decoded case's own event is the first step. */
   for(int step = 0; step < MAX_STEPS; step++) {
-    struct mxm_json *evjson = NULL;
     struct mxm_event *ev = NULL;
     struct mxm_api_result api;
     int have_api = 0, is_power = 0, jr_step = 0, member_step = 0;
@@ -365,9 +399,10 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
                call.target);
       if(mxm_api_call(mxm_room_state(room), &call, &opt, &api, &err) != MXM_OK)
         break;
-      have_api = 1;
-      if(api.event)
-        evjson = mxm_json_ref(api.event);
+      have_api = 1; /* its event is the library's JSON, parsed */
+      if(api.event && mxm_event_from_json(api.event, rv, &ev, &err) != MXM_OK && err.status == MXM_E_MALFORMED)
+        mxmf_finding(H, &c, "%s: the API produced an event that does not parse: %s at '%s'", what, err.message,
+                     err.where);
       break;
     }
     case 1: { /* a raw member event */
@@ -378,7 +413,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
         mxmf_decode_event(&r, &c, &e);
       snprintf(what, sizeof(what), "step %d (raw %s by %s for %s)", step, mxmf_membership_word(e.membership),
                mxmf_user_ids[e.sender], mxmf_user_ids[e.target]);
-      if(mxmf_build_event(&c, &e, &rb, &evjson, &err) == MXM_OK) {
+      if(mxmt_member_event(&rm, &e, &ev, &err) == MXM_OK) {
         struct mxmf_case mc = model;
         mc.ev = e;
         mxmo_decide(&mc, &want);
@@ -392,7 +427,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
       p.present = 1;
       mxmf_decode_level(&r, c.room_version, &p.users[u]);
       snprintf(what, sizeof(what), "step %d (power levels by %s, %s)", step, mxmf_user_ids[sender], mxmf_user_ids[u]);
-      if(mxmf_build_power_event(&c, &p, sender, &rb, &evjson, &err) == MXM_OK) {
+      if(mxmt_power_event(&rm, &p, sender, &ev, &err) == MXM_OK) {
         pending = p; /* becomes the model's power only if accepted */
         is_power = 1;
         mxmo_decide_power(&model, sender, &p, &want);
@@ -404,7 +439,7 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
       int sender = mxmf_byte(&r) % MXMF_USERS;
       enum mxmf_join_rule jr = (enum mxmf_join_rule)(1 + mxmf_byte(&r) % (MXMF_JR_COUNT - 1));
       snprintf(what, sizeof(what), "step %d (join rule %s by %s)", step, mxmf_join_rule_word(jr), mxmf_user_ids[sender]);
-      if(mxmf_build_join_rules_event(&c, jr, sender, &rb, &evjson, &err) == MXM_OK) {
+      if(mxmt_join_rules_event(&rm, jr, sender, &ev, &err) == MXM_OK) {
         pending_jr = jr;
         jr_step = 1;
         mxmo_decide_join_rules(&model, sender, &want);
@@ -413,9 +448,11 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
       break;
     }
     }
-    if(evjson && mxm_event_from_json(evjson, rb.rv, &ev, &err) == MXM_OK) {
+    if(ev) {
       struct mxmf_event e;
       int accepted, s = -1, t = -1;
+      /* The client view's copy, before apply takes the event. */
+      struct mxm_json *view = cv ? (have_api ? mxm_json_ref(api.event) : mxmt_event_json(ev)) : NULL;
       enum mxm_membership to_lib = MXM_MEMBERSHIP_UNKNOWN;
       if(ev->kind == MXM_EVENT_MEMBER && ev->state_key) {
         s = user_index(ev->sender);
@@ -439,8 +476,8 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
         mxmo_decide(&mc, &want);
         have_want = 1;
       }
-      accepted = apply_step(&c, &model, have_want ? &want : NULL, room, &rb, &opt, ev, evjson, what,
-                            have_api ? &api : NULL, log);
+      accepted = apply_step(&c, &model, have_want ? &want : NULL, room, &rm, &opt, ev, what, have_api ? &api : NULL,
+                            log);
       /* The model follows the room's acceptance: where the oracle decided,
        * a disagreement has already stopped the run; where it left the step
        * open (counted), the room's answer is the only one there is. */
@@ -455,18 +492,17 @@ static void run_sequence(const uint8_t *data, size_t size, struct step_log *log)
           model.member[t] = from_lib(to_lib);
         }
       }
-      client_step(&c, cv, what, accepted ? evjson : NULL, mxm_room_state(room));
+      client_step(&c, cv, what, accepted ? view : NULL, mxm_room_state(room));
+      mxm_json_free(&view);
     }
-    else if(evjson && have_api && err.status == MXM_E_MALFORMED)
-      mxmf_finding(H, &c, "%s: the API produced an event that does not parse: %s at '%s'", what, err.message, err.where);
-    mxm_json_free(&evjson);
     if(have_api)
       mxm_api_result_clear(&api);
   }
 out:
+  for(size_t i = 0; i < n_views; i++)
+    mxm_json_free(&views[i]);
   mxm_client_free(&cv);
   mxm_room_free(&room);
-  mxmf_room_build_free(&rb);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -483,8 +519,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct step_log a, b;
   mxmf_init();
-  run_sequence(data, size, &a);
-  run_sequence(data, size, &b);
+  run_sequence(data, size, 1, &a);
+  run_sequence(data, size, 0, &b);
   if(a.n != b.n)
     mxmf_finding(H, NULL, "the same sequence run twice took %d then %d steps", a.n, b.n);
   for(int i = 0; i < a.n; i++)

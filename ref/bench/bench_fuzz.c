@@ -21,6 +21,10 @@
  *     (mxmf_reader_init + mxmf_decode_case), which is what "parsing the
  *     input" means for them. fuzz_room decodes a sequence of its own; its
  *     floor is the same case decoder over its bytes.
+ * The structure-aware rows are reported against fuzz_event_parse of the
+ * same run instead (their ratio: exec/s / fuzz_event_parse's exec/s, with
+ * the floor in the note), which is how issue 11 states their targets:
+ * fuzz_auth and fuzz_differential >= 10,000 exec/s, fuzz_room >= 3,000.
  */
 #define _GNU_SOURCE /* opendir, readdir */
 
@@ -60,16 +64,17 @@ struct harness {
   body_fn body;
   int json;      /* 1: JSON from byte json_from on; 0: structure-aware */
   int json_from; /* 1: byte 0 selects a mode; 0: the whole input is JSON */
+  double target; /* exec/s, 0 for none */
 };
 
 static const struct harness harnesses[] = {
-  {"fuzz_event_parse", mxmb_fuzz_event_parse_one, 1, 1},
-  {"fuzz_canonical", mxmb_fuzz_canonical_one, 1, 1},
-  {"fuzz_auth", mxmb_fuzz_auth_one, 0, 0},
-  {"fuzz_differential", mxmb_fuzz_differential_one, 0, 0},
-  {"fuzz_room", mxmb_fuzz_room_one, 0, 0},
+  {"fuzz_event_parse", mxmb_fuzz_event_parse_one, 1, 1, 0},
+  {"fuzz_canonical", mxmb_fuzz_canonical_one, 1, 1, 0},
+  {"fuzz_auth", mxmb_fuzz_auth_one, 0, 0, 10000},
+  {"fuzz_differential", mxmb_fuzz_differential_one, 0, 0, 10000},
+  {"fuzz_room", mxmb_fuzz_room_one, 0, 0, 3000},
 #ifdef MXMB_HAVE_CASE_LOADER
-  {"fuzz_case_loader", mxmb_fuzz_case_loader_one, 1, 0},
+  {"fuzz_case_loader", mxmb_fuzz_case_loader_one, 1, 0, 0},
 #endif
 };
 
@@ -206,6 +211,7 @@ int mxmb_section_fuzz(const struct mxmb_opts *opts)
 {
   size_t h;
   int rc = 0;
+  double event_parse_ns = 0; /* fuzz_event_parse's median ns/input, this run */
   mxmb_fuzz_event_parse_init(NULL, NULL); /* mxmf_init: deterministic hashing, keys */
 #ifdef MXMB_HAVE_CASE_LOADER
   mxmb_fuzz_case_loader_init(NULL, NULL); /* its scratch case file */
@@ -239,11 +245,25 @@ int mxmb_section_fuzz(const struct mxmb_opts *opts)
     }
     snprintf(name, sizeof(name), "%s", hn->name);
     row = mxmb_row_timed("fuzz", name, &body);
-    snprintf(row->baseline, sizeof(row->baseline), "%s", hn->json ? "json_parse of the seed" : "decoder only");
-    row->ratio = body.median / floor.median;
-    snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x floor time");
-    snprintf(row->note, sizeof(row->note), "%zu seeds, mean %.0f B; floor %.0f ns/input (%.0f inputs/s)", s.n,
-             (double)s.bytes / (double)s.n, floor.median, 1e9 / floor.median);
+    if(strcmp(hn->name, "fuzz_event_parse") == 0)
+      event_parse_ns = body.median;
+    if(!hn->json && event_parse_ns > 0) {
+      snprintf(row->baseline, sizeof(row->baseline), "fuzz_event_parse (same run)");
+      row->ratio = event_parse_ns / body.median;
+      snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x fuzz_event_parse exec/s");
+      snprintf(row->note, sizeof(row->note), "%zu seeds, mean %.0f B; %.3g x decoder-only time", s.n,
+               (double)s.bytes / (double)s.n, body.median / floor.median);
+    } else {
+      snprintf(row->baseline, sizeof(row->baseline), "%s", hn->json ? "json_parse of the seed" : "decoder only");
+      row->ratio = body.median / floor.median;
+      snprintf(row->ratio_sense, sizeof(row->ratio_sense), "x floor time");
+      snprintf(row->note, sizeof(row->note), "%zu seeds, mean %.0f B; floor %.0f ns/input (%.0f inputs/s)", s.n,
+               (double)s.bytes / (double)s.n, floor.median, 1e9 / floor.median);
+    }
+    if(hn->target > 0) {
+      snprintf(row->target, sizeof(row->target), ">= %.0f exec/s", hn->target);
+      row->target_met = 1e9 / body.median >= hn->target;
+    }
     seeds_free(&s);
   }
   return rc;
