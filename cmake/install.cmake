@@ -35,6 +35,8 @@ install(FILES ${PROJECT_BINARY_DIR}/mxmConfig.cmake ${PROJECT_BINARY_DIR}/mxmCon
 
 # relocatable: the prefix is found from where mxm.pc lies (pkg-config's ${pcfiledir})
 file(RELATIVE_PATH MXM_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+# "../../" ends in a slash, and libdir adds one: no "//" in the paths
+string(REGEX REPLACE "/+$" "" MXM_PC_TO_PREFIX "${MXM_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/mxm.pc.in ${PROJECT_BINARY_DIR}/mxm.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mxm.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 

@@ -328,11 +328,27 @@ static void check_spec_releases(struct ctx *c, const struct mxm_json *holder, co
 
 /* ---- compact state and events ---- */
 
+/* What a callback walking the members of an object (walk_members) gets. */
 struct members_ctx {
   struct ctx *c;
-  const char *ptr;
-  const char *creator;
+  const char *ptr;     /* the object's pointer */
+  const char *creator; /* compact state: the room's creator, or NULL */
+  int ambiguous;       /* expected views: the test is flagged ambiguous */
 };
+
+/* If obj[key] is an object (get reports it otherwise), call cb on each of
+ * its members, with a members_ctx whose ptr is ptr/key. */
+static void walk_members(struct ctx *c, const struct mxm_json *obj, const char *ptr, const char *key,
+                         mxm_json_member_fn cb, const char *creator, int ambiguous)
+{
+  const struct mxm_json *v = get(c, obj, ptr, key, MXM_JSON_OBJECT, 0);
+  if(v) {
+    char *p = sub_ptr(ptr, key);
+    struct members_ctx m = {c, p, creator, ambiguous};
+    (void)mxm_json_object_foreach(v, cb, &m);
+    free(p);
+  }
+}
 static int member_cb(const char *key, size_t key_len, const struct mxm_json *val, void *vctx)
 {
   struct members_ctx *m = vctx;
@@ -379,18 +395,8 @@ static void check_state(struct ctx *c, const struct mxm_json *group, const char 
   if(creator && !mxm_user_id_valid(creator, strlen(creator)))
     FIND(c, ptr, "creator \"%s\" is not a valid user ID", creator);
   (void)get(c, st, ptr, "createContent", MXM_JSON_OBJECT, 0);
-  if((v = get(c, st, ptr, "members", MXM_JSON_OBJECT, 0)) != NULL) {
-    char *p = sub_ptr(ptr, "members");
-    struct members_ctx m = {c, p, creator};
-    (void)mxm_json_object_foreach(v, member_cb, &m);
-    free(p);
-  }
-  if((v = get(c, st, ptr, "memberContent", MXM_JSON_OBJECT, 0)) != NULL) {
-    char *p = sub_ptr(ptr, "memberContent");
-    struct members_ctx m = {c, p, NULL};
-    (void)mxm_json_object_foreach(v, object_values_cb, &m);
-    free(p);
-  }
+  walk_members(c, st, ptr, "members", member_cb, creator, 0);
+  walk_members(c, st, ptr, "memberContent", object_values_cb, NULL, 0);
   (void)get(c, st, ptr, "powerLevels", MXM_JSON_OBJECT, 0);
   (void)get_str(c, st, ptr, "joinRule", 0);
   (void)get(c, st, ptr, "joinRules", MXM_JSON_OBJECT, 0);
@@ -930,16 +936,10 @@ static void check_client_sync(struct ctx *c, const struct mxm_json *sync, const 
   }
 }
 
-struct view_ctx {
-  struct ctx *c;
-  const char *ptr;
-  int ambiguous;
-};
-
 static int view_member_cb(const char *user, size_t len, const struct mxm_json *m, void *vctx)
 {
   static const char *const keys[] = {"membership", "displayname", "avatar_url", NULL};
-  struct view_ctx *v = vctx;
+  struct members_ctx *v = vctx;
   char *p = sub_ptr(v->ptr, user);
   size_t i;
   (void)len;
@@ -965,7 +965,7 @@ static int view_member_cb(const char *user, size_t len, const struct mxm_json *m
 
 static int view_outcome_cb(const char *event_id, size_t len, const struct mxm_json *o, void *vctx)
 {
-  struct view_ctx *v = vctx;
+  struct members_ctx *v = vctx;
   char *p = sub_ptr(v->ptr, event_id);
   const char *s = mxm_json_string(o);
   size_t i;
@@ -993,7 +993,7 @@ static int view_outcome_cb(const char *event_id, size_t len, const struct mxm_js
 static void check_client_view(struct ctx *c, const struct mxm_json *view, const char *ptr, int ambiguous)
 {
   static const char *const keys[] = {"room", "section", "membership", "name", "members", "outcomes", NULL};
-  const struct mxm_json *name = mxm_json_get(view, "name"), *m;
+  const struct mxm_json *name = mxm_json_get(view, "name");
   if(mxm_json_type(view) != MXM_JSON_OBJECT) {
     FIND(c, ptr, "an expected view is an object");
     return;
@@ -1011,18 +1011,8 @@ static void check_client_view(struct ctx *c, const struct mxm_json *view, const 
     FIND(c, p, "\"name\" is a string or null");
     free(p);
   }
-  if((m = get(c, view, ptr, "members", MXM_JSON_OBJECT, 0)) != NULL) {
-    char *p = sub_ptr(ptr, "members");
-    struct view_ctx v = {c, p, ambiguous};
-    (void)mxm_json_object_foreach(m, view_member_cb, &v);
-    free(p);
-  }
-  if((m = get(c, view, ptr, "outcomes", MXM_JSON_OBJECT, 0)) != NULL) {
-    char *p = sub_ptr(ptr, "outcomes");
-    struct view_ctx v = {c, p, ambiguous};
-    (void)mxm_json_object_foreach(m, view_outcome_cb, &v);
-    free(p);
-  }
+  walk_members(c, view, ptr, "members", view_member_cb, NULL, ambiguous);
+  walk_members(c, view, ptr, "outcomes", view_outcome_cb, NULL, ambiguous);
 }
 
 static void check_client_test(struct ctx *c, const struct mxm_json *g, const struct mxm_json *t, const char *ptr)

@@ -89,6 +89,28 @@ int cli_opt_take(const char *cmd, const struct cli_opt *opts, int argc, char **a
  * input file". */
 int cli_input_arg(const char *cmd, const char *a, const char **file, int *have_file);
 
+/* A row of a table of arguments without a value: NAME sets *var = value.
+ * A row may also name an option of the cli_opt table: it then marks that the
+ * option was given, in order with the flags (the last one given wins). A
+ * table ends with a row whose name is NULL. */
+struct cli_flag {
+  const char *name; /* e.g. "--newline" */
+  int *var;
+  int value;
+};
+
+/* cli_args_one_input's answer when the command should go on. */
+#define CLI_ARGS_GO_ON (-1)
+
+/* The argument loop of a command that reads one input, FILE or "-"
+ * (default "-", in *file): for each argument in order, -h/--help prints
+ * help(stdout); a flag of flags (may be NULL) sets its variable; an option
+ * of opts takes its value (cli_opt_take); anything else is the input
+ * (cli_input_arg). Returns CLI_ARGS_GO_ON, or the exit code to return now:
+ * MXM_EXIT_OK after the help, MXM_EXIT_USAGE after printing the error. */
+int cli_args_one_input(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+                       const struct cli_flag *flags, void (*help)(FILE *), const char **file);
+
 /* 1 if arg is "-h" or "--help". */
 int cli_is_help(const char *arg);
 

@@ -134,6 +134,53 @@ int cli_input_arg(const char *cmd, const char *a, const char **file, int *have_f
   return 0;
 }
 
+/* The row of table (cli_opt or cli_flag rows, each starting with its name)
+ * that argument a names: exactly, or as NAME=VALUE when eq. */
+static int names(const char *a, const char *name, int eq)
+{
+  size_t n = strlen(name);
+  return strncmp(a, name, n) == 0 && (a[n] == '\0' || (eq && a[n] == '='));
+}
+
+int cli_args_one_input(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+                       const struct cli_flag *flags, void (*help)(FILE *), const char **file)
+{
+  int have_file = 0, i, m, rc;
+  *file = "-";
+  for(i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const struct cli_flag *f;
+    const struct cli_opt *o;
+    int flag = 0;
+    if(cli_is_help(a)) {
+      help(stdout);
+      return MXM_EXIT_OK;
+    }
+    /* a flag of its own (not an option with a value) */
+    for(f = flags; f && f->name; f++) {
+      for(o = opts; o->name && strcmp(o->name, f->name) != 0; o++)
+        ;
+      if(!o->name && names(a, f->name, 0)) {
+        *f->var = f->value;
+        flag = 1;
+      }
+    }
+    if(flag)
+      continue;
+    if((m = cli_opt_take(cmd, opts, argc, argv, &i)) < 0)
+      return MXM_EXIT_USAGE;
+    if(m) {
+      /* a flag row with the option's name marks that it was given */
+      for(f = flags; f && f->name; f++)
+        if(names(a, f->name, 1))
+          *f->var = f->value;
+    } else if((rc = cli_input_arg(cmd, a, file, &have_file)) != 0) {
+      return rc;
+    }
+  }
+  return CLI_ARGS_GO_ON;
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
   va_list ap;

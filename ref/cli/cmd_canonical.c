@@ -34,34 +34,27 @@ int cmd_canonical(int argc, char **argv)
   enum mxm_canon_mode mode = MXM_CANON_STRICT;
   const struct mxm_room_version *rv = NULL;
   const struct cli_opt opts[] = {{"--room-version", NULL, &rv}, {NULL, NULL, NULL}};
+  enum { MODE_STRICT, MODE_LAX, MODE_VERSION };
+  int mode_from = MODE_STRICT, newline = 0, rc;
+  const struct cli_flag flags[] = {{"--strict", &mode_from, MODE_STRICT},
+                                   {"--lax", &mode_from, MODE_LAX},
+                                   {"--room-version", &mode_from, MODE_VERSION},
+                                   {"--newline", &newline, 1},
+                                   {NULL, NULL, 0}};
   const char *file = "-";
-  int have_file = 0, newline = 0, i, rc;
   struct mxm_json *j = NULL;
   struct mxm_error err;
   char *out = NULL;
   size_t len = 0;
   enum mxm_status st;
 
-  for(i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int m;
-    if(cli_is_help(a)) {
-      help(stdout);
-      return MXM_EXIT_OK;
-    }
-    if(strcmp(a, "--strict") == 0)
-      mode = MXM_CANON_STRICT;
-    else if(strcmp(a, "--lax") == 0)
-      mode = MXM_CANON_LAX;
-    else if(strcmp(a, "--newline") == 0)
-      newline = 1;
-    else if((m = cli_opt_take("canonical", opts, argc, argv, &i)) < 0)
-      return MXM_EXIT_USAGE;
-    else if(m)
-      mode = mxm_canon_mode_for(rv);
-    else if((rc = cli_input_arg("canonical", a, &file, &have_file)) != 0)
-      return rc;
-  }
+  if((rc = cli_args_one_input("canonical", argc, argv, opts, flags, help, &file)) != CLI_ARGS_GO_ON)
+    return rc;
+  /* the last of --strict, --lax and --room-version wins */
+  if(mode_from == MODE_LAX)
+    mode = MXM_CANON_LAX;
+  else if(mode_from == MODE_VERSION)
+    mode = mxm_canon_mode_for(rv);
   if((rc = cli_read_json(file, &j)) != 0)
     return rc;
   st = mxm_canonical_encode(j, mode, &out, &len, &err);

@@ -38,22 +38,12 @@ int cmd_client(int argc, char **argv)
   const struct mxm_json *syncs;
   struct mxm_error err;
   const char *prefix = "";
-  int have_file = 0, i, rc;
+  int rc;
   enum mxm_status st;
   char *text;
 
-  for(i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int m;
-    if(cli_is_help(a)) {
-      help(stdout);
-      return MXM_EXIT_OK;
-    }
-    if((m = cli_opt_take("client", opts, argc, argv, &i)) < 0)
-      return MXM_EXIT_USAGE;
-    if(!m && (rc = cli_input_arg("client", a, &file, &have_file)) != 0)
-      return rc;
-  }
+  if((rc = cli_args_one_input("client", argc, argv, opts, NULL, help, &file)) != CLI_ARGS_GO_ON)
+    return rc;
   if((rc = cli_read_json(file, &in)) != 0)
     return rc;
   syncs = in;

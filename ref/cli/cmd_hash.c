@@ -32,7 +32,7 @@ int cmd_hash(int argc, char **argv)
   const struct mxm_room_version *rv = NULL;
   const struct cli_opt opts[] = {{"--room-version", NULL, &rv}, {NULL, NULL, NULL}};
   const char *file = "-";
-  int have_file = 0, i, rc;
+  int rc;
   struct mxm_json *ev = NULL;
   struct mxm_error err;
   unsigned char ch[32], rh[32];
@@ -40,18 +40,8 @@ int cmd_hash(int argc, char **argv)
   const char *own;
   int have_id = 1, have_room = 0;
 
-  for(i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int m;
-    if(cli_is_help(a)) {
-      help(stdout);
-      return MXM_EXIT_OK;
-    }
-    if((m = cli_opt_take("hash", opts, argc, argv, &i)) < 0)
-      return MXM_EXIT_USAGE;
-    if(!m && (rc = cli_input_arg("hash", a, &file, &have_file)) != 0)
-      return rc;
-  }
+  if((rc = cli_args_one_input("hash", argc, argv, opts, NULL, help, &file)) != CLI_ARGS_GO_ON)
+    return rc;
   if(!rv)
     return cli_usage_error("hash: --room-version is required (see mxm hash --help)");
   if((rc = cli_read_json(file, &ev)) != 0)

@@ -25,24 +25,14 @@ int cmd_redact(int argc, char **argv)
   const struct mxm_room_version *rv = NULL;
   const struct cli_opt opts[] = {{"--room-version", NULL, &rv}, {NULL, NULL, NULL}};
   const char *file = "-";
-  int have_file = 0, i, rc;
+  int rc;
   struct mxm_json *ev = NULL, *red = NULL;
   struct mxm_error err;
   char *out = NULL;
   enum mxm_status st;
 
-  for(i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int m;
-    if(cli_is_help(a)) {
-      help(stdout);
-      return MXM_EXIT_OK;
-    }
-    if((m = cli_opt_take("redact", opts, argc, argv, &i)) < 0)
-      return MXM_EXIT_USAGE;
-    if(!m && (rc = cli_input_arg("redact", a, &file, &have_file)) != 0)
-      return rc;
-  }
+  if((rc = cli_args_one_input("redact", argc, argv, opts, NULL, help, &file)) != CLI_ARGS_GO_ON)
+    return rc;
   if(!rv)
     return cli_usage_error("redact: --room-version is required (see mxm redact --help)");
   if((rc = cli_read_json(file, &ev)) != 0)

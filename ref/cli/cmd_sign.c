@@ -43,27 +43,16 @@ int cmd_sign(int argc, char **argv)
                                  {"--server", &server, NULL},
                                  {"--room-version", NULL, &rv},
                                  {NULL, NULL, NULL}};
-  int have_file = 0, show_pk = 0, i, rc;
+  int show_pk = 0, rc;
+  const struct cli_flag flags[] = {{"--show-public-key", &show_pk, 1}, {NULL, NULL, 0}};
   struct mxm_signing_key key;
   struct mxm_json *j = NULL;
   struct mxm_error err;
   char *out = NULL;
   enum mxm_status st;
 
-  for(i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int m;
-    if(cli_is_help(a)) {
-      help(stdout);
-      return MXM_EXIT_OK;
-    }
-    if(strcmp(a, "--show-public-key") == 0)
-      show_pk = 1;
-    else if((m = cli_opt_take("sign", opts, argc, argv, &i)) < 0)
-      return MXM_EXIT_USAGE;
-    else if(!m && (rc = cli_input_arg("sign", a, &file, &have_file)) != 0)
-      return rc;
-  }
+  if((rc = cli_args_one_input("sign", argc, argv, opts, flags, help, &file)) != CLI_ARGS_GO_ON)
+    return rc;
   if(!!seed == !!key_name)
     return cli_usage_error("sign: give exactly one of --seed and --key-name (see mxm sign --help)");
   if(seed) {

@@ -32,22 +32,12 @@ int cmd_verify(int argc, char **argv)
                                  {"--public-key", &pk_b64, NULL},
                                  {"--room-version", NULL, &rv},
                                  {NULL, NULL, NULL}};
-  int have_file = 0, i, rc, ok;
+  int rc, ok;
   unsigned char pk[64];
   struct mxm_json *j = NULL;
 
-  for(i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int m;
-    if(cli_is_help(a)) {
-      help(stdout);
-      return MXM_EXIT_OK;
-    }
-    if((m = cli_opt_take("verify", opts, argc, argv, &i)) < 0)
-      return MXM_EXIT_USAGE;
-    if(!m && (rc = cli_input_arg("verify", a, &file, &have_file)) != 0)
-      return rc;
-  }
+  if((rc = cli_args_one_input("verify", argc, argv, opts, NULL, help, &file)) != CLI_ARGS_GO_ON)
+    return rc;
   if(!server || !key_id || !pk_b64)
     return cli_usage_error("verify: --server, --key-id and --public-key are required (see mxm verify --help)");
   if(mxm_base64_decode_any(pk_b64, pk, sizeof(pk)) != 32)

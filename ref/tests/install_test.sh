@@ -70,6 +70,11 @@ export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 pkg-config --exists mxm || fail "pkg-config does not find mxm.pc"
 [ "$(pkg-config --modversion mxm)" = "$(sed -n 's/^#define MXM_VERSION "\(.*\)"$/\1/p' "$SRC/ref/include/mxm/about.h")" ] ||
   fail "mxm.pc version $(pkg-config --modversion mxm)"
+for var in prefix libdir includedir; do
+  case "$(pkg-config --variable=$var mxm)" in
+  *//*) fail "mxm.pc $var has a double slash: $(pkg-config --variable=$var mxm)" ;;
+  esac
+done
 pkg-config --print-requires-private mxm | grep -q json-c && pkg-config --print-requires-private mxm | grep -q libsodium ||
   fail "mxm.pc Requires.private lacks json-c or libsodium"
 # shellcheck disable=SC2046,SC2086

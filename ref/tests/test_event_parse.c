@@ -963,19 +963,24 @@ static void test_from_json(void)
  * and ends in "..." within the buffer. */
 static void test_pointer_append_small(void)
 {
-  char buf[16];
-  buf[0] = '\0';
-  mxmi_pointer_append(buf, 3, "abc", 3);
-  tap_str_eq("pointer in 3 bytes: empty", "", buf);
-  buf[0] = '\0';
-  mxmi_pointer_append(buf, 4, "abcdef", 6);
-  tap_str_eq("pointer in 4 bytes: only the mark", "...", buf);
-  buf[0] = '\0';
-  mxmi_pointer_append(buf, 8, "abcdefgh", 8);
-  tap_str_eq("pointer in 8 bytes: cut", "/abc...", buf);
-  buf[0] = '\0';
-  mxmi_pointer_append(buf, 8, "a/b", 3);
-  tap_str_eq("pointer in 8 bytes: fits with its escape", "/a~1b", buf);
+  static const struct {
+    size_t cap;
+    const char *token;
+    const char *expect;
+    const char *name;
+  } cases[] = {
+    {3, "abc", "", "pointer in 3 bytes: empty"},
+    {4, "abcdef", "...", "pointer in 4 bytes: only the mark"},
+    {8, "abcdefgh", "/abc...", "pointer in 8 bytes: cut"},
+    {8, "a/b", "/a~1b", "pointer in 8 bytes: fits with its escape"},
+  };
+  size_t i;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char buf[16];
+    buf[0] = '\0';
+    mxmi_pointer_append(buf, cases[i].cap, cases[i].token, strlen(cases[i].token));
+    tap_str_eq(cases[i].name, cases[i].expect, buf);
+  }
 }
 
 int main(void)

@@ -465,6 +465,10 @@ def main(argv):
                          % (ADAPTER_NAME, type(exc).__name__, exc))
         return EXIT_NO_SYNAPSE
     known = syn.room_versions.KNOWN_ROOM_VERSIONS
+    # Protocol 1.0 (no "protocol" field): 1.1 adds only the runner's
+    # environment, which this adapter does not read, and the client layer,
+    # which it does not answer; a 1.0 adapter runs unchanged under a 1.1
+    # runner (conformance/PROTOCOL.md section 1).
     hello = {
         "mxm_adapter": 1,
         "name": "Synapse %s (%s, %s)" % (version, ADAPTER_NAME, origin),
